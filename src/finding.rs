@@ -98,3 +98,35 @@ pub struct InputError {
     /// What went wrong, and what to do when that is not obvious.
     pub message: String,
 }
+
+impl Finding {
+    /// A fingerprint that identifies this finding across runs: it hashes the rule, the file, the
+    /// resource and the text under the primary label, never line numbers, so adding unrelated
+    /// lines above a finding does not change it.
+    pub fn fingerprint(&self, sources: &crate::source::Sources) -> String {
+        let file = sources.get(self.primary.span.file);
+        let text = file.slice(self.primary.span);
+        let normalized: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut h = Fnv64::new();
+        for part in [self.rule_id.as_str(), file.path.as_str(), self.resource.as_str(), &normalized] {
+            h.write(part.as_bytes());
+            h.write(&[0]);
+        }
+        format!("{:016x}", h.0)
+    }
+}
+
+/// FNV-1a, 64-bit: stable across Rust versions and platforms (unlike `DefaultHasher`).
+struct Fnv64(u64);
+
+impl Fnv64 {
+    fn new() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}

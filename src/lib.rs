@@ -1,8 +1,24 @@
 //! iaclint: a static policy linter for infrastructure as code.
 //!
-//! The pipeline is `discover → parse → graph → rules → report`; each stage is one module.
+//! The pipeline is `discover → parse → graph → policies → rules → report`; each stage is one
+//! module with a small public surface:
+//!
+//! - [`discover`] walks paths; [`source`] keeps each file's text once;
+//! - [`terraform`] parses HCL and builds graph [`graph::Fragment`]s with evaluated, spanned values;
+//! - [`graph`] merges them into one [`graph::ResourceGraph`] with a reverse index;
+//! - [`policy`] normalizes IAM policy documents and answers "is this allowed?";
+//! - [`rules`] loads the declarative rule pack, [`engine`] evaluates it;
+//! - [`report`] renders findings; [`lint`] runs the whole pipeline.
 
+pub mod discover;
+pub mod engine;
 pub mod finding;
 pub mod graph;
+pub mod lint;
+pub mod path;
+pub mod policy;
+pub mod report;
+pub mod rules;
 pub mod source;
+pub mod terraform;
 pub mod value;

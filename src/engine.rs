@@ -1,0 +1,852 @@
+//! Evaluates compiled rules against the resource graph.
+//!
+//! Every condition answers true, false or *unknown*, together with the locations ("witnesses")
+//! that explain the answer. A `require` check fires only on a definite false, a `forbid` check
+//! only on a definite true: what iaclint cannot know never produces a finding.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use crate::finding::{Finding, Label};
+use crate::graph::{Format, NodeId, NodeKind, ResourceGraph, route_starts_with};
+use crate::path::JsonPath;
+use crate::policy::{self, Decision, PolicyDocument, PrincipalQuery, Request};
+use crate::rules::schema::Quantifier;
+use crate::rules::{Builtin, CCond, CDocSource, Check, CmpOp, Registry, Rule};
+use crate::source::Span;
+use crate::value::{Route, Seg, Spanned, Val, route_to_string};
+
+/// Maximum depth of nested `follow`/`referrers` hops (guards against reference cycles).
+const MAX_DEPTH: usize = 16;
+
+/// Three-valued truth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tri {
+    /// Definitely true.
+    True,
+    /// Definitely false.
+    False,
+    /// Cannot be known statically.
+    Unknown,
+}
+
+/// What a check looks at: a graph node or one statement of a policy document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// A node.
+    Node(NodeId),
+    /// Statement `stmt` of policy document `doc` (index into the run's documents).
+    Statement {
+        /// Document index.
+        doc: usize,
+        /// Statement index.
+        stmt: usize,
+    },
+}
+
+/// A location that explains an answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Witness {
+    /// Where.
+    pub at: WitnessAt,
+    /// What to say there.
+    pub message: String,
+}
+
+/// Where a witness points.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WitnessAt {
+    /// A route in a subject.
+    Route(Subject, Route),
+    /// A raw span (a policy document inlined from elsewhere).
+    Span(Span),
+}
+
+/// The result of a condition.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The answer.
+    pub truth: Tri,
+    /// Why.
+    pub witnesses: Vec<Witness>,
+}
+
+impl Outcome {
+    fn new(truth: Tri, witnesses: Vec<Witness>) -> Self {
+        Outcome { truth, witnesses }
+    }
+    fn unknown() -> Self {
+        Outcome::new(Tri::Unknown, Vec::new())
+    }
+}
+
+/// Evaluation context shared by every check of a run.
+pub struct Engine<'a> {
+    graph: &'a ResourceGraph,
+    policies: &'a [PolicyDocument],
+}
+
+impl<'a> Engine<'a> {
+    /// A context over a graph and its extracted policy documents.
+    pub fn new(graph: &'a ResourceGraph, policies: &'a [PolicyDocument]) -> Self {
+        Engine { graph, policies }
+    }
+
+    /// Runs `rules` and returns their findings (deduplicated, unsorted).
+    pub fn run(&self, registry: &Registry, enabled: &dyn Fn(&Rule) -> bool) -> Vec<Finding> {
+        let jobs: Vec<(&Rule, &Check, Subject)> = registry
+            .rules()
+            .iter()
+            .filter(|r| enabled(r))
+            .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
+            .flat_map(|(r, c)| self.subjects(c).into_iter().map(move |s| (r, c, s)))
+            .collect();
+        let mut findings: Vec<Finding> = jobs
+            .par_iter()
+            .filter_map(|(r, c, s)| self.check(r, c, *s))
+            .collect();
+        // One finding per (rule, primary span): a policy document inlined in two places is one problem.
+        let mut seen = HashSet::new();
+        findings.retain(|f| seen.insert((f.rule_id.clone(), f.primary.span)));
+        findings
+    }
+
+    fn subjects(&self, c: &Check) -> Vec<Subject> {
+        let mut out = Vec::new();
+        for t in &c.terraform {
+            out.extend(
+                self.graph
+                    .of_type(Format::Terraform, t)
+                    .iter()
+                    .filter(|id| matches!(self.graph.node(**id).kind, NodeKind::Resource | NodeKind::Data))
+                    .map(|id| Subject::Node(*id)),
+            );
+        }
+        for t in &c.cloudformation {
+            out.extend(self.graph.of_type(Format::Cloudformation, t).iter().map(|id| Subject::Node(*id)));
+        }
+        if !c.policy_statements.is_empty() {
+            for (d, doc) in self.policies.iter().enumerate() {
+                if c.policy_statements.contains(&doc.kind) {
+                    for s in 0..doc.statements().len() {
+                        out.push(Subject::Statement { doc: d, stmt: s });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Evaluates one check on one subject; `Some` when it fires.
+    pub fn check(&self, rule: &Rule, check: &Check, subject: Subject) -> Option<Finding> {
+        if let Some(w) = &check.when {
+            if self.eval(w, subject, 0).truth != Tri::True {
+                return None;
+            }
+        }
+        let out = self.eval(&check.cond, subject, 0);
+        let fires = if check.forbid { out.truth == Tri::True } else { out.truth == Tri::False };
+        if !fires {
+            return None;
+        }
+        Some(self.finding(rule, check, subject, out.witnesses))
+    }
+
+    fn finding(&self, rule: &Rule, check: &Check, subject: Subject, witnesses: Vec<Witness>) -> Finding {
+        let root = self.root(subject);
+        let at_routes: Vec<Route> = check
+            .at
+            .iter()
+            .flat_map(|p| p.query(root).into_iter().map(|m| m.route))
+            .collect();
+        let on_subject = |w: &Witness| matches!(&w.at, WitnessAt::Route(s, _) if *s == subject);
+        let under_at = |w: &Witness| match &w.at {
+            WitnessAt::Route(s, r) => *s == subject && at_routes.iter().any(|a| route_starts_with(r, a)),
+            WitnessAt::Span(_) => false,
+        };
+        let primary_idx = witnesses
+            .iter()
+            .position(under_at)
+            .or_else(|| witnesses.iter().position(on_subject));
+        let (primary, detail) = match primary_idx {
+            Some(i) => (self.span_of(&witnesses[i].at), witnesses[i].message.clone()),
+            None => match at_routes.first() {
+                Some(r) => (self.span_of(&WitnessAt::Route(subject, r.clone())), String::new()),
+                None => (self.span_of(&WitnessAt::Route(subject, Vec::new())), String::new()),
+            },
+        };
+        let mut related: Vec<Label> = Vec::new();
+        for (i, w) in witnesses.iter().enumerate() {
+            if Some(i) == primary_idx {
+                continue;
+            }
+            let span = self.span_of(&w.at);
+            if span == primary || related.iter().any(|l| l.span == span) {
+                continue;
+            }
+            related.push(Label { span, message: w.message.clone() });
+        }
+        let node = self.owner(subject);
+        let resource = node.address.clone();
+        let message = check
+            .message
+            .replace("{resource}", &resource)
+            .replace("{detail}", &detail);
+        let primary_message = if detail.is_empty() { rule.spec.title.clone() } else { detail };
+        Finding {
+            rule_id: rule.spec.id.clone(),
+            severity: rule.spec.severity,
+            message,
+            primary: Label { span: primary, message: primary_message },
+            related,
+            resource,
+            help: rule.spec.help.trim().to_string(),
+            cdk_path: node.meta.cdk_path.clone(),
+        }
+    }
+
+    fn owner(&self, subject: Subject) -> &'a crate::graph::Node {
+        match subject {
+            Subject::Node(id) => self.graph.node(id),
+            Subject::Statement { doc, .. } => self.graph.node(self.policies[doc].owner),
+        }
+    }
+
+    fn root(&self, subject: Subject) -> &'a Spanned {
+        match subject {
+            Subject::Node(id) => &self.graph.node(id).attrs,
+            Subject::Statement { doc, stmt } => &self.policies[doc].statements()[stmt],
+        }
+    }
+
+    /// The source span a witness stands for.
+    pub fn span_of(&self, at: &WitnessAt) -> Span {
+        match at {
+            WitnessAt::Span(s) => *s,
+            WitnessAt::Route(Subject::Node(id), route) => self.graph.node(*id).span_at(route),
+            WitnessAt::Route(Subject::Statement { doc, stmt }, route) => {
+                let d = &self.policies[*doc];
+                let st = &d.statements()[*stmt];
+                st.span_at(route)
+                    .unwrap_or_else(|| self.graph.node(d.owner).span_at(&d.route))
+            }
+        }
+    }
+
+    fn eval(&self, c: &CCond, s: Subject, depth: usize) -> Outcome {
+        match c {
+            CCond::All(v) => {
+                let outs: Vec<Outcome> = v.iter().map(|x| self.eval(x, s, depth)).collect();
+                combine_all(outs)
+            }
+            CCond::Any(v) => {
+                let outs: Vec<Outcome> = v.iter().map(|x| self.eval(x, s, depth)).collect();
+                combine_any(outs)
+            }
+            CCond::Not(x) => {
+                let o = self.eval(x, s, depth);
+                let t = match o.truth {
+                    Tri::True => Tri::False,
+                    Tri::False => Tri::True,
+                    Tri::Unknown => Tri::Unknown,
+                };
+                Outcome::new(t, o.witnesses)
+            }
+            CCond::Exists(p) => self.exists(p, s, true),
+            CCond::Absent(p) => self.exists(p, s, false),
+            CCond::Equals { path, value, q } => self.test(path, s, *q, &|v| {
+                value_eq(v, value).map(|ok| (ok, describe(v)))
+            }, &format!("{}", json_short(value))),
+            CCond::OneOf { path, values, q } => self.test(path, s, *q, &|v| {
+                let mut any_unknown = false;
+                for x in values {
+                    match value_eq(v, x) {
+                        Some(true) => return Some((true, describe(v))),
+                        None => any_unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                if any_unknown { None } else { Some((false, describe(v))) }
+            }, &format!("one of {}", values.iter().map(json_short).collect::<Vec<_>>().join(", "))),
+            CCond::Matches { path, regex, q } => self.test(path, s, *q, &|v| match &v.val {
+                Val::String(x) => Some((regex.is_match(x), describe(v))),
+                Val::Unknown(_) => None,
+                _ => Some((false, describe(v))),
+            }, &format!("matching `{}`", regex.as_str())),
+            CCond::Compare { path, op, value, q } => self.test(path, s, *q, &|v| {
+                let n = match &v.val {
+                    Val::Number(n) => *n,
+                    Val::String(x) => x.parse::<f64>().ok()?,
+                    Val::Unknown(_) => return None,
+                    _ => return Some((false, describe(v))),
+                };
+                let ok = match op {
+                    CmpOp::Lt => n < *value,
+                    CmpOp::Le => n <= *value,
+                    CmpOp::Gt => n > *value,
+                    CmpOp::Ge => n >= *value,
+                    CmpOp::Eq => n == *value,
+                    CmpOp::Ne => n != *value,
+                };
+                Some((ok, describe(v)))
+            }, &format!("{op:?} {value}")),
+            CCond::Follow { path, to, through, when, require, label } => {
+                self.follow(s, path, to, through, when.as_deref(), require, label.as_deref(), depth)
+            }
+            CCond::Referrers { types, via, where_, min } => {
+                self.referrers(s, types, via, where_.as_deref(), *min, depth)
+            }
+            CCond::PolicyAllows { document, service, actions, resource } => {
+                self.policy_allows(s, document, service.as_deref(), actions, resource)
+            }
+            CCond::ActionsOutside { path, list } => self.actions_outside(s, path, list),
+            CCond::AccountRootPrincipal(expected) => self.account_root(s, *expected),
+            CCond::ConditionKey(patterns) => self.condition_key(s, patterns),
+        }
+    }
+
+    fn exists(&self, p: &JsonPath, s: Subject, want: bool) -> Outcome {
+        let root = self.root(s);
+        let matches = p.query(root);
+        let flip = |t: Tri| match (t, want) {
+            (Tri::Unknown, _) => Tri::Unknown,
+            (t, true) => t,
+            (Tri::True, false) => Tri::False,
+            (_, false) => Tri::True,
+        };
+        if let Some(m) = matches.iter().find(|m| !m.partial) {
+            let w = Witness { at: WitnessAt::Route(s, m.route.clone()), message: format!("`{}` is set", last_key(&m.route)) };
+            return Outcome::new(flip(Tri::True), vec![w]);
+        }
+        if matches.iter().any(|m| m.partial) {
+            return Outcome::unknown();
+        }
+        let route = p.deepest_existing(root);
+        let w = Witness {
+            at: WitnessAt::Route(s, route),
+            message: format!("`{}` is not set", display_path(p)),
+        };
+        Outcome::new(flip(Tri::False), vec![w])
+    }
+
+    /// Applies a value test to every match of `p`; `f` returns None for "cannot tell".
+    fn test(
+        &self,
+        p: &JsonPath,
+        s: Subject,
+        q: Quantifier,
+        f: &dyn Fn(&Spanned) -> Option<(bool, String)>,
+        expected: &str,
+    ) -> Outcome {
+        let root = self.root(s);
+        let matches = p.query(root);
+        if matches.is_empty() {
+            let route = p.deepest_existing(root);
+            return Outcome::new(
+                Tri::False,
+                vec![Witness {
+                    at: WitnessAt::Route(s, route),
+                    message: format!("`{}` is not set (expected {expected})", display_path(p)),
+                }],
+            );
+        }
+        let mut trues = Vec::new();
+        let mut falses = Vec::new();
+        let mut unknown = false;
+        for m in &matches {
+            if m.partial {
+                unknown = true;
+                continue;
+            }
+            match f(m.value) {
+                None => unknown = true,
+                Some((ok, shown)) => {
+                    let key = last_key(&m.route);
+                    let w = Witness {
+                        at: WitnessAt::Route(s, m.route.clone()),
+                        message: if ok {
+                            format!("`{key}` is {shown}")
+                        } else {
+                            format!("`{key}` is {shown}, expected {expected}")
+                        },
+                    };
+                    if ok { trues.push(w) } else { falses.push(w) }
+                }
+            }
+        }
+        match q {
+            Quantifier::Any => {
+                if !trues.is_empty() {
+                    Outcome::new(Tri::True, trues)
+                } else if unknown {
+                    Outcome::unknown()
+                } else {
+                    Outcome::new(Tri::False, falses)
+                }
+            }
+            Quantifier::All => {
+                if !falses.is_empty() {
+                    Outcome::new(Tri::False, falses)
+                } else if unknown {
+                    Outcome::unknown()
+                } else {
+                    Outcome::new(Tri::True, trues)
+                }
+            }
+        }
+    }
+
+    /// Targets of references written under `p` in node `id`, with the route of the reference.
+    fn targets(&self, id: NodeId, p: &JsonPath) -> (Vec<(NodeId, Route)>, bool) {
+        let node = self.graph.node(id);
+        let matches = p.query(&node.attrs);
+        let mut out = Vec::new();
+        for m in &matches {
+            for e in self.graph.references_from(id, &m.route) {
+                if !out.iter().any(|(t, _)| *t == e.to) {
+                    out.push((e.to, m.route.clone()));
+                }
+            }
+        }
+        (out, !matches.is_empty())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn follow(
+        &self,
+        s: Subject,
+        p: &JsonPath,
+        to: &[String],
+        through: &[(String, JsonPath)],
+        when: Option<&CCond>,
+        require: &CCond,
+        label: Option<&str>,
+        depth: usize,
+    ) -> Outcome {
+        let Subject::Node(start) = s else {
+            return Outcome::unknown();
+        };
+        if depth >= MAX_DEPTH {
+            return Outcome::unknown();
+        }
+        // Breadth-first over hops, remembering the first reference route on the subject.
+        let (first, _) = self.targets(start, p);
+        let mut frontier: Vec<(NodeId, Route)> = first;
+        let mut finals: Vec<(NodeId, Route)> = Vec::new();
+        let mut seen: HashSet<NodeId> = HashSet::new();
+        let mut hops = 0;
+        while let Some((n, route)) = frontier.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            let node = self.graph.node(n);
+            if to.iter().any(|t| *t == node.type_name) {
+                finals.push((n, route));
+            } else if let Some((_, hp)) = through.iter().find(|(t, _)| *t == node.type_name) {
+                hops += 1;
+                if hops > MAX_DEPTH {
+                    return Outcome::unknown();
+                }
+                let (next, _) = self.targets(n, hp);
+                frontier.extend(next.into_iter().map(|(t, _)| (t, route.clone())));
+            }
+        }
+        if finals.is_empty() {
+            return Outcome::unknown();
+        }
+        finals.sort();
+        let mut outs = Vec::new();
+        for (target, route) in finals {
+            let ts = Subject::Node(target);
+            if let Some(w) = when {
+                match self.eval(w, ts, depth + 1).truth {
+                    Tri::False => {
+                        outs.push(Outcome::new(Tri::True, Vec::new()));
+                        continue;
+                    }
+                    Tri::Unknown => {
+                        outs.push(Outcome::unknown());
+                        continue;
+                    }
+                    Tri::True => {}
+                }
+            }
+            let mut o = self.eval(require, ts, depth + 1);
+            let tnode = self.graph.node(target);
+            let msg = label
+                .map(|l| l.replace("{target}", &tnode.address))
+                .unwrap_or_else(|| format!("references `{}`", tnode.address));
+            o.witnesses.insert(0, Witness { at: WitnessAt::Route(s, route), message: msg });
+            outs.push(o);
+        }
+        combine_all(outs)
+    }
+
+    fn referrers(
+        &self,
+        s: Subject,
+        types: &[String],
+        via: &JsonPath,
+        where_: Option<&CCond>,
+        min: usize,
+        depth: usize,
+    ) -> Outcome {
+        let Subject::Node(id) = s else {
+            return Outcome::unknown();
+        };
+        if depth >= MAX_DEPTH {
+            return Outcome::unknown();
+        }
+        let mut counted = Vec::new();
+        let mut unknown = false;
+        let mut seen = HashSet::new();
+        for e in self.graph.incoming(id) {
+            let from = self.graph.node(e.from);
+            if !types.iter().any(|t| *t == from.type_name) || !seen.insert(e.from) {
+                continue;
+            }
+            let via_routes: Vec<Route> = via.query(&from.attrs).into_iter().map(|m| m.route).collect();
+            if !via_routes.iter().any(|r| route_starts_with(&e.route, r)) {
+                seen.remove(&e.from);
+                continue;
+            }
+            let rs = Subject::Node(e.from);
+            let t = match where_ {
+                Some(w) => self.eval(w, rs, depth + 1).truth,
+                None => Tri::True,
+            };
+            match t {
+                Tri::True => counted.push(Witness {
+                    at: WitnessAt::Route(rs, e.route.clone()),
+                    message: format!("`{}` refers to it", from.address),
+                }),
+                Tri::Unknown => unknown = true,
+                Tri::False => {}
+            }
+        }
+        if counted.len() >= min {
+            return Outcome::new(Tri::True, counted);
+        }
+        if unknown {
+            return Outcome::unknown();
+        }
+        // A candidate in the same module whose `via` value is unknown and names nothing might
+        // still point here: we cannot say "no".
+        let node = self.graph.node(id);
+        for t in types {
+            for cand in self.graph.of_type(node.format, t) {
+                let c = self.graph.node(*cand);
+                if c.module != node.module {
+                    continue;
+                }
+                for m in via.query(&c.attrs) {
+                    // Resolved only when it names a resource; a variable or module output
+                    // could hold any id.
+                    let unresolved = (m.partial || m.value.is_unknown())
+                        && !self.graph.references_from(*cand, &m.route).any(|e| {
+                            matches!(self.graph.node(e.to).kind, NodeKind::Resource | NodeKind::Data)
+                        });
+                    if unresolved {
+                        return Outcome::unknown();
+                    }
+                }
+            }
+        }
+        Outcome::new(
+            Tri::False,
+            vec![Witness {
+                at: WitnessAt::Route(s, Vec::new()),
+                message: format!("no {} refers to `{}`", types.join(" or "), node.address),
+            }],
+        )
+    }
+
+    fn region_of(&self, id: NodeId) -> Option<String> {
+        let node = self.graph.node(id);
+        self.graph
+            .of_type(node.format, "aws")
+            .iter()
+            .map(|p| self.graph.node(*p))
+            .filter(|p| p.kind == NodeKind::Provider && p.module == node.module && p.attrs.get("alias").is_none())
+            .find_map(|p| p.attrs.get("region").and_then(|r| r.as_str()).map(str::to_string))
+    }
+
+    fn policy_allows(
+        &self,
+        s: Subject,
+        sources: &[CDocSource],
+        service: Option<&str>,
+        actions: &[String],
+        resource: &str,
+    ) -> Outcome {
+        let Subject::Node(id) = s else {
+            return Outcome::unknown();
+        };
+        let node = self.graph.node(id);
+        // Find the document: (value, where to point, description).
+        let mut found: Option<(Spanned, WitnessAt, &'static str)> = None;
+        'sources: for src in sources {
+            match src {
+                CDocSource::Referrer { type_name, via, path } => {
+                    for e in self.graph.incoming(id) {
+                        let from = self.graph.node(e.from);
+                        if from.type_name != *type_name {
+                            continue;
+                        }
+                        let via_ok = via.query(&from.attrs).iter().any(|m| route_starts_with(&e.route, &m.route));
+                        if !via_ok {
+                            continue;
+                        }
+                        if let Some(m) = path.query(&from.attrs).into_iter().next() {
+                            let at = m.value.span.map(WitnessAt::Span).unwrap_or(WitnessAt::Route(Subject::Node(e.from), m.route.clone()));
+                            found = Some((m.value.clone(), at, "key policy"));
+                            break 'sources;
+                        }
+                    }
+                }
+                CDocSource::Path(p) => {
+                    if let Some(m) = p.query(&node.attrs).into_iter().next() {
+                        if m.partial {
+                            return Outcome::unknown();
+                        }
+                        let at = m.value.span.map(WitnessAt::Span).unwrap_or(WitnessAt::Route(s, m.route.clone()));
+                        found = Some((m.value.clone(), at, "policy"));
+                        break 'sources;
+                    }
+                }
+                CDocSource::Builtin(Builtin::KmsDefaultKeyPolicy) => {
+                    found = Some((
+                        policy::default_key_policy(),
+                        WitnessAt::Route(s, Vec::new()),
+                        "default key policy (no `policy` set: only the account root may use the key)",
+                    ));
+                    break 'sources;
+                }
+            }
+        }
+        let Some((value, at, what)) = found else {
+            return Outcome::unknown();
+        };
+        let Some(doc) = policy::normalize(&value) else {
+            return Outcome::unknown();
+        };
+        let statements = doc.get("Statement").and_then(|s| s.as_array()).unwrap_or(&[]);
+        let principal = service.map(|svc| {
+            let mut pats = vec![format!("{svc}.amazonaws.com")];
+            match self.region_of(id) {
+                Some(r) => pats.push(format!("{svc}.{r}.amazonaws.com")),
+                None => pats.push(format!("{svc}.*.amazonaws.com")),
+            }
+            PrincipalQuery::Service(pats)
+        });
+        let mut missing = Vec::new();
+        let mut unknown = false;
+        let mut allowing = Vec::new();
+        for a in actions {
+            let req = Request { action: a, resource, principal: principal.as_ref() };
+            let ev = policy::evaluate(statements, &req);
+            match ev.decision {
+                Decision::Allow => allowing.extend(ev.statements),
+                Decision::Unknown => unknown = true,
+                Decision::ImplicitDeny | Decision::ExplicitDeny => missing.push(a.as_str()),
+            }
+        }
+        let who = match &principal {
+            Some(PrincipalQuery::Service(p)) => format!("`{}`", p.last().cloned().unwrap_or_default()),
+            _ => "the role".to_string(),
+        };
+        if !missing.is_empty() {
+            let verb = if service.is_some() { "does not allow" } else { "does not allow" };
+            return Outcome::new(
+                Tri::False,
+                vec![Witness { at, message: format!("{what} {verb} {who} {}", missing.join(", ")) }],
+            );
+        }
+        if unknown {
+            return Outcome::unknown();
+        }
+        allowing.sort();
+        allowing.dedup();
+        Outcome::new(Tri::True, vec![Witness { at, message: format!("{what} allows {who} {}", actions.join(", ")) }])
+    }
+
+    fn actions_outside(&self, s: Subject, p: &JsonPath, list: &[String]) -> Outcome {
+        let root = self.root(s);
+        let mut outside = Vec::new();
+        let mut unknown = false;
+        for m in p.query(root) {
+            match &m.value.val {
+                Val::String(a) => {
+                    if !list.iter().any(|l| policy::pattern_covered_by(a, l)) {
+                        outside.push(Witness {
+                            at: WitnessAt::Route(s, m.route.clone()),
+                            message: format!("`{a}` supports resource-level permissions"),
+                        });
+                    }
+                }
+                _ => unknown = true,
+            }
+        }
+        if !outside.is_empty() {
+            Outcome::new(Tri::True, outside)
+        } else if unknown {
+            Outcome::unknown()
+        } else {
+            Outcome::new(Tri::False, Vec::new())
+        }
+    }
+
+    fn account_root(&self, s: Subject, expected: bool) -> Outcome {
+        let root = self.root(s);
+        let t = match root.get("Principal").map(|p| &p.val) {
+            Some(Val::Object(m)) if m.len() == 1 && m.contains_key("AWS") => {
+                let items: Vec<&Spanned> = match m.get("AWS").map(|v| &v.val) {
+                    Some(Val::Array(a)) => a.iter().collect(),
+                    Some(_) => m.get("AWS").into_iter().collect(),
+                    None => Vec::new(),
+                };
+                let mut t = if items.is_empty() { Tri::False } else { Tri::True };
+                for it in items {
+                    match &it.val {
+                        Val::String(x) if is_account_root(x) => {}
+                        Val::Unknown(u) if is_account_root(&u.expr) => {}
+                        Val::Unknown(_) => {
+                            if t == Tri::True {
+                                t = Tri::Unknown
+                            }
+                        }
+                        _ => t = Tri::False,
+                    }
+                }
+                t
+            }
+            Some(Val::Unknown(_)) => Tri::Unknown,
+            _ => Tri::False,
+        };
+        let t = match (t, expected) {
+            (Tri::Unknown, _) => Tri::Unknown,
+            (t, true) => t,
+            (Tri::True, false) => Tri::False,
+            (_, false) => Tri::True,
+        };
+        Outcome::new(t, Vec::new())
+    }
+
+    fn condition_key(&self, s: Subject, patterns: &[String]) -> Outcome {
+        let root = self.root(s);
+        let Some(cond) = root.get("Condition") else {
+            return Outcome::new(Tri::False, Vec::new());
+        };
+        let Val::Object(ops) = &cond.val else {
+            return Outcome::unknown();
+        };
+        for (op, keys) in ops {
+            if let Val::Object(keys) = &keys.val {
+                for k in keys.keys() {
+                    if patterns.iter().any(|p| policy::action_matches(p, k)) {
+                        let route = vec![Seg::Key("Condition".into()), Seg::Key(op.clone()), Seg::Key(k.clone())];
+                        return Outcome::new(
+                            Tri::True,
+                            vec![Witness { at: WitnessAt::Route(s, route), message: format!("scoped by condition `{k}`") }],
+                        );
+                    }
+                }
+            } else {
+                return Outcome::unknown();
+            }
+        }
+        Outcome::new(Tri::False, Vec::new())
+    }
+}
+
+fn is_account_root(s: &str) -> bool {
+    let s = s.trim();
+    if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    // `arn:aws:iam::123456789012:root`, or a template whose account part is an expression
+    // (`arn:aws:iam::${data.aws_caller_identity.current.account_id}:root`).
+    let Some(rest) = s.strip_prefix("arn:") else {
+        return false;
+    };
+    let mut parts = rest.splitn(5, ':');
+    let (Some(partition), Some(svc), Some(region), Some(account), Some(res)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    partition.starts_with("aws")
+        && svc == "iam"
+        && region.is_empty()
+        && (account.chars().all(|c| c.is_ascii_digit()) && account.len() == 12
+            || account.starts_with("${") && account.ends_with('}'))
+        && res == "root"
+}
+
+fn combine_all(outs: Vec<Outcome>) -> Outcome {
+    if outs.iter().any(|o| o.truth == Tri::False) {
+        let w = outs.into_iter().filter(|o| o.truth == Tri::False).flat_map(|o| o.witnesses).collect();
+        Outcome::new(Tri::False, w)
+    } else if outs.iter().any(|o| o.truth == Tri::Unknown) {
+        Outcome::unknown()
+    } else {
+        Outcome::new(Tri::True, outs.into_iter().flat_map(|o| o.witnesses).collect())
+    }
+}
+
+fn combine_any(outs: Vec<Outcome>) -> Outcome {
+    if outs.iter().any(|o| o.truth == Tri::True) {
+        let w = outs.into_iter().filter(|o| o.truth == Tri::True).flat_map(|o| o.witnesses).collect();
+        Outcome::new(Tri::True, w)
+    } else if outs.iter().any(|o| o.truth == Tri::Unknown) {
+        Outcome::unknown()
+    } else {
+        Outcome::new(Tri::False, outs.into_iter().flat_map(|o| o.witnesses).collect())
+    }
+}
+
+/// Compares a known value with an expected JSON value; None when `v` is unknown.
+fn value_eq(v: &Spanned, expected: &serde_json::Value) -> Option<bool> {
+    use serde_json::Value as J;
+    Some(match (&v.val, expected) {
+        (Val::Unknown(_), _) => return None,
+        (_, J::Bool(b)) => v.as_bool() == Some(*b),
+        (Val::String(s), J::String(e)) => s == e,
+        (Val::Number(n), J::Number(e)) => e.as_f64() == Some(*n),
+        (Val::String(s), J::Number(e)) => s.parse::<f64>().ok() == e.as_f64(),
+        (Val::Null, J::Null) => true,
+        _ => v.to_json() == *expected,
+    })
+}
+
+fn describe(v: &Spanned) -> String {
+    match &v.val {
+        Val::String(s) => format!("\"{s}\""),
+        Val::Bool(b) => b.to_string(),
+        Val::Number(n) => n.to_string(),
+        Val::Null => "null".into(),
+        Val::Array(_) => "a list".into(),
+        Val::Object(_) => "a block".into(),
+        Val::Unknown(u) => format!("`{}`", u.expr),
+    }
+}
+
+fn json_short(v: &serde_json::Value) -> String {
+    v.to_string()
+}
+
+fn last_key(route: &[Seg]) -> String {
+    route
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            Seg::Key(k) => Some(k.clone()),
+            Seg::Index(_) => None,
+        })
+        .unwrap_or_else(|| route_to_string(route))
+}
+
+fn display_path(p: &JsonPath) -> String {
+    p.as_str().trim_start_matches("$.").replace("[*]", "").to_string()
+}

@@ -1,0 +1,208 @@
+//! The pipeline: discover → read → parse (parallel) → graph → policies → rules → sorted report.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::discover::{self, InputKind};
+use crate::engine::Engine;
+use crate::finding::{Finding, InputError};
+use crate::graph::{GraphBuilder, ResourceGraph};
+use crate::policy;
+use crate::rules::Registry;
+use crate::source::{FileId, SourceFile, Sources, Span};
+use crate::terraform;
+
+/// Files larger than this are reported, not read (untrusted input must not exhaust memory).
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// What to lint and with which rules.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Files and directories.
+    pub paths: Vec<PathBuf>,
+    /// Only these rule ids (all when empty).
+    pub select: Vec<String>,
+    /// Never these rule ids.
+    pub skip: Vec<String>,
+}
+
+/// A configuration mistake that stops the run before any file is read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LintError {
+    /// `--rule`/`--skip-rule` named a rule that does not exist.
+    #[error("unknown rule `{0}` (run `iaclint rules` to list them)")]
+    UnknownRule(String),
+}
+
+/// Everything a run produced.
+#[derive(Debug)]
+pub struct Report {
+    /// Every file read.
+    pub sources: Sources,
+    /// Findings, sorted by file, line, column, rule.
+    pub findings: Vec<Finding>,
+    /// Files that could not be read or parsed, sorted by path.
+    pub errors: Vec<InputError>,
+    /// Number of files linted (read successfully or not).
+    pub files: usize,
+}
+
+/// In-memory input: `(display path, text)` pairs, for tests and the rule harness.
+pub fn lint_sources(inputs: Vec<(String, String)>, registry: &Registry, settings: &Settings) -> Result<Report, LintError> {
+    let loaded = inputs
+        .into_iter()
+        .map(|(path, text)| Ok(SourceFile::new(path.clone(), PathBuf::from(path), Arc::from(text))))
+        .collect();
+    run(loaded, Vec::new(), registry, settings)
+}
+
+/// Lints `settings.paths` from disk.
+pub fn lint(settings: &Settings, registry: &Registry) -> Result<Report, LintError> {
+    check_rule_ids(settings, registry)?;
+    let found = discover::discover(&settings.paths);
+    let loaded: Vec<Result<SourceFile, ReadError>> = found.files.par_iter().map(|p| read(p)).collect();
+    run(loaded, found.errors, registry, settings)
+}
+
+fn check_rule_ids(settings: &Settings, registry: &Registry) -> Result<(), LintError> {
+    for id in settings.select.iter().chain(&settings.skip) {
+        if registry.get(id).is_none() {
+            return Err(LintError::UnknownRule(id.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// A file that could not be read as text, with its readable prefix when there is one.
+pub struct ReadError {
+    /// The valid UTF-8 prefix of the file, to show the error in context.
+    pub text: Option<SourceFile>,
+    /// The error (its span is filled in once the prefix has a [`FileId`]).
+    pub error: InputError,
+    /// Byte offset of the problem in `text`.
+    pub offset: usize,
+}
+
+fn read(path: &Path) -> Result<SourceFile, ReadError> {
+    let display = discover::display_path(path);
+    let err = |message: String| ReadError {
+        text: None,
+        error: InputError { path: display.clone(), span: None, message },
+        offset: 0,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(err(format!(
+            "file is {} bytes, over the {} byte limit; not linted",
+            meta.len(),
+            MAX_FILE_BYTES
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read file: {e}")))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(display, path.to_path_buf(), Arc::from(text))),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            Err(ReadError {
+                text: Some(SourceFile::new(display.clone(), path.to_path_buf(), Arc::from(prefix))),
+                error: InputError {
+                    path: display,
+                    span: None,
+                    message: format!("not UTF-8 text: invalid byte 0x{:02x}; is this a binary file?", bytes[valid]),
+                },
+                offset: valid,
+            })
+        }
+    }
+}
+
+fn run(
+    loaded: Vec<Result<SourceFile, ReadError>>,
+    mut errors: Vec<InputError>,
+    registry: &Registry,
+    settings: &Settings,
+) -> Result<Report, LintError> {
+    check_rule_ids(settings, registry)?;
+    let files = loaded.len();
+    let mut sources = Sources::new();
+    let mut ids = Vec::new();
+    for r in loaded {
+        match r {
+            Ok(f) => ids.push(sources.add(f)),
+            Err(ReadError { text: Some(f), mut error, offset }) => {
+                // Keep the readable part so the error can be shown in context.
+                let id = sources.add(f);
+                error.span = Some(Span::new(id, offset..offset));
+                errors.push(error);
+            }
+            Err(ReadError { error, .. }) => errors.push(error),
+        }
+    }
+    let graph = build_graph(&sources, &ids, &mut errors);
+    let policies = policy::extract(&graph);
+    let engine = Engine::new(&graph, &policies);
+    let enabled = |r: &crate::rules::Rule| {
+        (settings.select.is_empty() || settings.select.iter().any(|s| s == r.id()))
+            && !settings.skip.iter().any(|s| s == r.id())
+    };
+    let mut findings = engine.run(registry, &enabled);
+    findings.sort_by(|a, b| {
+        let fa = sources.get(a.primary.span.file);
+        let fb = sources.get(b.primary.span.file);
+        (fa.path.as_str(), a.primary.span.start, &a.rule_id, a.primary.span.end, &a.message)
+            .cmp(&(fb.path.as_str(), b.primary.span.start, &b.rule_id, b.primary.span.end, &b.message))
+    });
+    errors.sort_by(|a, b| (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start))));
+    Ok(Report { sources, findings, errors, files })
+}
+
+/// Parses every file in parallel and builds one graph; parse errors go to `errors`.
+pub fn build_graph(sources: &Sources, ids: &[FileId], errors: &mut Vec<InputError>) -> ResourceGraph {
+    let parsed: Vec<(FileId, Result<hcl_edit::structure::Body, InputError>)> = ids
+        .par_iter()
+        .map(|id| (*id, terraform::parse_file(*id, sources.get(*id))))
+        .collect();
+    // Group by directory: each directory of .tf files is one module.
+    let mut modules: BTreeMap<String, terraform::ModuleInput<'_>> = BTreeMap::new();
+    for (id, result) in parsed {
+        let file = sources.get(id);
+        let body = match result {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let dir = match file.path.rfind('/') {
+            Some(i) => file.path[..i].to_string(),
+            None => ".".to_string(),
+        };
+        let m = modules.entry(dir.clone()).or_insert_with(|| terraform::ModuleInput {
+            dir,
+            files: Vec::new(),
+            tfvars: Vec::new(),
+        });
+        match discover::input_kind(Path::new(&file.path)) {
+            Some(InputKind::TerraformVars) => m.tfvars.push((id, file, body)),
+            Some(InputKind::TerraformConfig) => m.files.push((id, file, body)),
+            // Other `.tfvars` named explicitly: checked for syntax only.
+            None => {}
+        }
+    }
+    for m in modules.values_mut() {
+        m.files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+        // terraform.tfvars first, then *.auto.tfvars in lexical order.
+        m.tfvars.sort_by_key(|t| (!t.1.path.ends_with("/terraform.tfvars") && t.1.path != "terraform.tfvars", t.1.path.clone()));
+    }
+    let fragments: Vec<_> = modules.values().collect::<Vec<_>>().par_iter().map(|m| terraform::build_module(m)).collect();
+    let mut builder = GraphBuilder::new();
+    for f in fragments {
+        builder.add(f);
+    }
+    builder.finish()
+}

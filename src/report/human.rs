@@ -1,0 +1,178 @@
+//! Human output through miette: rule id, severity, message, the source with a primary label and
+//! secondary labels (labels in other files become related diagnostics), and the fix.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use super::{RenderOptions, severity_counts};
+use crate::finding::{Finding, Label, Severity};
+use crate::lint::Report;
+use crate::source::{FileId, Sources};
+
+/// One renderable diagnostic: a message, labels in one file, help, and related diagnostics.
+#[derive(Debug)]
+struct Item {
+    code: Option<String>,
+    severity: miette::Severity,
+    message: String,
+    help: Option<String>,
+    source: NamedSource<Arc<str>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Item>,
+}
+
+impl fmt::Display for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Item {}
+
+impl Diagnostic for Item {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+        }
+    }
+}
+
+fn named(sources: &Sources, id: FileId) -> NamedSource<Arc<str>> {
+    let f = sources.get(id);
+    NamedSource::new(f.path.clone(), f.text.clone())
+}
+
+fn label(l: &Label, primary: bool) -> LabeledSpan {
+    let len = l.span.len().max(usize::from(l.span.is_empty()));
+    if primary {
+        LabeledSpan::new_primary_with_span(Some(l.message.clone()), (l.span.start, len))
+    } else {
+        LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, len))
+    }
+}
+
+fn miette_severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Critical | Severity::High => miette::Severity::Error,
+        Severity::Medium | Severity::Low => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn finding_item(sources: &Sources, f: &Finding) -> Item {
+    let file = f.primary.span.file;
+    let mut labels = vec![label(&f.primary, true)];
+    let mut related = Vec::new();
+    for l in &f.related {
+        if l.span.file == file {
+            labels.push(label(l, false));
+        } else {
+            related.push(Item {
+                code: None,
+                severity: miette::Severity::Advice,
+                message: l.message.clone(),
+                help: None,
+                source: named(sources, l.span.file),
+                labels: vec![label(l, true)],
+                related: Vec::new(),
+            });
+        }
+    }
+    let mut message = format!("[{}] {}", f.severity, f.message);
+    if let Some(p) = &f.cdk_path {
+        message.push_str(&format!(" (CDK construct {p})"));
+    }
+    Item {
+        code: Some(f.rule_id.clone()),
+        severity: miette_severity(f.severity),
+        message,
+        help: Some(f.help.clone()),
+        source: named(sources, file),
+        labels,
+        related,
+    }
+}
+
+/// Writes every finding and error, then a summary line.
+pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_links(false);
+    let mut buf = String::new();
+    if !opts.quiet {
+        for f in &report.findings {
+            buf.clear();
+            // Rendering into a String cannot fail on I/O; a formatting failure is a bug in miette.
+            handler
+                .render_report(&mut buf, &finding_item(&report.sources, f))
+                .map_err(io::Error::other)?;
+            writeln!(out, "{buf}")?;
+        }
+    }
+    for e in &report.errors {
+        buf.clear();
+        match e.span {
+            Some(span) => {
+                let item = Item {
+                    code: Some("parse-error".into()),
+                    severity: miette::Severity::Error,
+                    message: format!("cannot lint {}: {}", e.path, e.message),
+                    help: None,
+                    source: named(&report.sources, span.file),
+                    labels: vec![LabeledSpan::new_primary_with_span(Some(e.message.clone()), (span.start, span.len()))],
+                    related: Vec::new(),
+                };
+                handler.render_report(&mut buf, &item).map_err(io::Error::other)?;
+                writeln!(out, "{buf}")?;
+            }
+            None => writeln!(out, "error: {}: {}\n", e.path, e.message)?,
+        }
+    }
+    let counts = severity_counts(report);
+    let detail = if counts.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({})",
+            counts.iter().map(|(s, n)| format!("{n} {s}")).collect::<Vec<_>>().join(", ")
+        )
+    };
+    writeln!(
+        out,
+        "{} finding{}{} in {} file{}; {} error{}",
+        report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" },
+        detail,
+        report.files,
+        if report.files == 1 { "" } else { "s" },
+        report.errors.len(),
+        if report.errors.len() == 1 { "" } else { "s" },
+    )
+}
