@@ -4,5 +4,6 @@
 
 pub mod finding;
 pub mod graph;
+pub mod policy;
 pub mod source;
 pub mod value;
