@@ -68,20 +68,45 @@ pub fn pattern_covered_by(pattern: &str, by: &str) -> bool {
 }
 
 fn glob(pattern: &str, text: &str, mode: Mode) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = if mode.fold_case {
-        (fold(pattern), fold(text))
+    if pattern.is_ascii() && text.is_ascii() {
+        // The common case, without allocating.
+        let eq = |a: u8, b: u8| {
+            if mode.fold_case {
+                a.eq_ignore_ascii_case(&b)
+            } else {
+                a == b
+            }
+        };
+        glob_slice(pattern.as_bytes(), text.as_bytes(), b'*', b'?', mode, eq)
+    } else if mode.fold_case {
+        glob_slice(&fold(pattern), &fold(text), '*', '?', mode, |a, b| a == b)
     } else {
-        (pattern.chars().collect(), text.chars().collect())
-    };
-    let one = |pc: char, tc: char| match pc {
-        '?' => mode.question_matches_star || tc != '*',
-        _ => pc == tc,
+        let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+        glob_slice(&p, &t, '*', '?', mode, |a, b| a == b)
+    }
+}
+
+/// Wildcard matching over any character type; `eq` compares two literal characters.
+fn glob_slice<T: Copy + PartialEq>(
+    p: &[T],
+    t: &[T],
+    star_char: T,
+    question: T,
+    mode: Mode,
+    eq: impl Fn(T, T) -> bool,
+) -> bool {
+    let one = |pc: T, tc: T| {
+        if pc == question {
+            mode.question_matches_star || tc != star_char
+        } else {
+            eq(pc, tc)
+        }
     };
     // Classic linear-space backtracking: remember the last `*` and the text position it was tried at.
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
+        if pi < p.len() && p[pi] == star_char {
             star = Some((pi, ti));
             pi += 1;
         } else if pi < p.len() && one(p[pi], t[ti]) {
@@ -95,7 +120,7 @@ fn glob(pattern: &str, text: &str, mode: Mode) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == star_char)
 }
 
 /// Lowercases character by character, keeping one output character per input character so that
@@ -186,5 +211,41 @@ mod tests {
         assert!(pattern_covered_by("s3:Get?", "s3:Get?"));
         assert!(!pattern_covered_by("s3:Get*", "s3:Get?"));
         assert!(pattern_covered_by("s3:GetA", "s3:Get?"));
+    }
+
+    #[test]
+    fn non_ascii_text() {
+        assert!(action_matches("svc:Ä*", "SVC:äbc"));
+        assert!(action_matches("svc:?bc", "svc:äbc"));
+        assert!(wildcard_matches("arn:é*", "arn:é/x"));
+        assert!(!wildcard_matches("arn:É*", "arn:é/x"));
+        assert!(!action_matches("svc:?", "svc:"));
+    }
+
+    fn to_regex(pattern: &str) -> regex::Regex {
+        let mut re = String::from("(?s)^");
+        for c in pattern.chars() {
+            match c {
+                '*' => re.push_str(".*"),
+                '?' => re.push('.'),
+                c => re.push_str(&regex::escape(&c.to_string())),
+            }
+        }
+        re.push('$');
+        regex::Regex::new(&re).expect("regex")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_a_regex(p in "[ab*?]{0,8}", t in "[ab]{0,8}") {
+            proptest::prop_assert_eq!(wildcard_matches(&p, &t), to_regex(&p).is_match(&t));
+        }
+
+        #[test]
+        fn coverage_is_sound(p in "[ab*?]{0,6}", by in "[ab*?]{0,6}", t in "[ab]{0,7}") {
+            if pattern_covered_by(&p, &by) && action_matches(&p, &t) {
+                proptest::prop_assert!(action_matches(&by, &t));
+            }
+        }
     }
 }
