@@ -1,0 +1,259 @@
+//! Finding the policy documents in a resource graph.
+
+use indexmap::IndexMap;
+
+use crate::graph::{Format, Node, NodeKind, ResourceGraph};
+use crate::value::{Route, Seg, Spanned, Val};
+
+use super::normalize::normalize;
+use super::{PolicyDocument, PolicyKind};
+
+/// One step of a policy attribute's route pattern.
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    /// An object member.
+    Key(&'static str),
+    /// Every item of an array (a repeated nested block).
+    Each,
+}
+
+/// The kind of the documents an attribute holds.
+#[derive(Clone, Copy, Debug)]
+enum KindRule {
+    /// Always this kind.
+    Fixed(PolicyKind),
+    /// `aws_iam_policy`: [`PolicyKind::Boundary`] when only used as a permissions boundary, else
+    /// [`PolicyKind::Identity`]. See [`boundary_only`].
+    IdentityOrBoundary,
+}
+
+use KindRule::{Fixed, IdentityOrBoundary};
+use PolicyKind::{Identity, Key, Resource, Trust};
+
+/// Terraform attributes that hold a policy document: (resource type, route pattern, kind).
+/// Adding a resource type is one line.
+const TERRAFORM_POLICY_ATTRIBUTES: &[(&str, &[Step], KindRule)] = &[
+    ("aws_iam_policy", &[Step::Key("policy")], IdentityOrBoundary),
+    (
+        "aws_iam_role_policy",
+        &[Step::Key("policy")],
+        Fixed(Identity),
+    ),
+    (
+        "aws_iam_user_policy",
+        &[Step::Key("policy")],
+        Fixed(Identity),
+    ),
+    (
+        "aws_iam_group_policy",
+        &[Step::Key("policy")],
+        Fixed(Identity),
+    ),
+    (
+        "aws_iam_role",
+        &[Step::Key("inline_policy"), Step::Each, Step::Key("policy")],
+        Fixed(Identity),
+    ),
+    (
+        "aws_iam_role",
+        &[Step::Key("assume_role_policy")],
+        Fixed(Trust),
+    ),
+    ("aws_kms_key", &[Step::Key("policy")], Fixed(Key)),
+    ("aws_kms_key_policy", &[Step::Key("policy")], Fixed(Key)),
+    (
+        "aws_s3_bucket_policy",
+        &[Step::Key("policy")],
+        Fixed(Resource),
+    ),
+    (
+        "aws_sqs_queue_policy",
+        &[Step::Key("policy")],
+        Fixed(Resource),
+    ),
+    (
+        "aws_sns_topic_policy",
+        &[Step::Key("policy")],
+        Fixed(Resource),
+    ),
+    ("aws_sns_topic", &[Step::Key("policy")], Fixed(Resource)),
+    ("aws_sqs_queue", &[Step::Key("policy")], Fixed(Resource)),
+    (
+        "aws_ecr_repository_policy",
+        &[Step::Key("policy")],
+        Fixed(Resource),
+    ),
+    (
+        "aws_secretsmanager_secret_policy",
+        &[Step::Key("policy")],
+        Fixed(Resource),
+    ),
+    (
+        "aws_secretsmanager_secret",
+        &[Step::Key("policy")],
+        Fixed(Resource),
+    ),
+];
+
+/// Terraform resource types that attach a managed policy to a principal.
+const POLICY_ATTACHMENT_TYPES: &[&str] = &[
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_policy_attachment",
+];
+
+/// The Terraform data source whose rendered document is inlined where it is referenced.
+const POLICY_DOCUMENT_DATA: &str = "aws_iam_policy_document";
+
+/// Attributes of [`POLICY_DOCUMENT_DATA`] that hold the rendered document.
+const POLICY_DOCUMENT_OUTPUTS: &[&str] = &["json", "minified_json"];
+
+/// Every policy document in the graph, in node order (and, within a node, in table order).
+///
+/// Terraform only for now; see the module docs of [`crate::policy`] for what is extracted.
+pub fn extract(graph: &ResourceGraph) -> Vec<PolicyDocument> {
+    let mut out = Vec::new();
+    for node in &graph.nodes {
+        if node.format != Format::Terraform {
+            continue;
+        }
+        match node.kind {
+            NodeKind::Resource => {
+                for (type_name, pattern, rule) in TERRAFORM_POLICY_ATTRIBUTES {
+                    if *type_name != node.type_name {
+                        continue;
+                    }
+                    let kind = match rule {
+                        Fixed(k) => *k,
+                        IdentityOrBoundary if boundary_only(graph, node) => PolicyKind::Boundary,
+                        IdentityOrBoundary => PolicyKind::Identity,
+                    };
+                    let mut found = Vec::new();
+                    collect(&node.attrs, pattern, &mut Vec::new(), &mut found);
+                    for (route, value) in found {
+                        if let Some(doc) = normalize(value) {
+                            out.push(PolicyDocument {
+                                owner: node.id,
+                                route,
+                                kind,
+                                doc,
+                            });
+                        }
+                    }
+                }
+            }
+            NodeKind::Data if node.type_name == POLICY_DOCUMENT_DATA && !inlined(graph, node) => {
+                if let Some(doc) = node.attrs.get("json").and_then(normalize) {
+                    out.push(PolicyDocument {
+                        owner: node.id,
+                        route: vec![Seg::Key("json".to_string())],
+                        kind: PolicyKind::Identity,
+                        doc,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The values at `pattern` below `value`, with their routes.
+fn collect<'a>(
+    value: &'a Spanned,
+    pattern: &[Step],
+    route: &mut Route,
+    out: &mut Vec<(Route, &'a Spanned)>,
+) {
+    let Some((step, rest)) = pattern.split_first() else {
+        out.push((route.clone(), value));
+        return;
+    };
+    match step {
+        Step::Key(k) => {
+            if let Some(v) = value.get(k) {
+                route.push(Seg::Key((*k).to_string()));
+                collect(v, rest, route, out);
+                route.pop();
+            }
+        }
+        Step::Each => {
+            if let Some(items) = value.as_array() {
+                for (i, v) in items.iter().enumerate() {
+                    route.push(Seg::Index(i));
+                    collect(v, rest, route, out);
+                    route.pop();
+                }
+            }
+        }
+    }
+}
+
+fn starts_with_key(route: &[Seg], key: &str) -> bool {
+    matches!(route.first(), Some(Seg::Key(k)) if k == key)
+}
+
+/// True when an `aws_iam_policy` is used as a permissions boundary and never attached: at least one
+/// incoming reference from a `permissions_boundary` attribute, and no incoming reference from a
+/// policy attachment resource or from an `aws_iam_role`'s `managed_policy_arns`.
+fn boundary_only(graph: &ResourceGraph, node: &Node) -> bool {
+    let mut boundary = false;
+    for edge in graph.incoming(node.id) {
+        if starts_with_key(&edge.route, "permissions_boundary") {
+            boundary = true;
+            continue;
+        }
+        let from = graph.node(edge.from);
+        let attachment = POLICY_ATTACHMENT_TYPES.contains(&from.type_name.as_str())
+            || (from.type_name == "aws_iam_role"
+                && starts_with_key(&edge.route, "managed_policy_arns"));
+        if attachment {
+            return false;
+        }
+    }
+    boundary
+}
+
+/// True when a policy document data source is referenced (through `json`/`minified_json`) by some
+/// other node than an output, and so is inlined into that node's attributes.
+fn inlined(graph: &ResourceGraph, node: &Node) -> bool {
+    graph.incoming(node.id).any(|e| {
+        e.from != node.id
+            && e.attr
+                .as_deref()
+                .is_some_and(|a| POLICY_DOCUMENT_OUTPUTS.contains(&a))
+            && graph.node(e.from).kind != NodeKind::Output
+    })
+}
+
+/// The KMS default key policy, in normalized shape and spanless: one statement allowing `kms:*` on
+/// `*` to the account root, `{"AWS": ["arn:aws:iam::ACCOUNT_ID:root"]}`. Use it for a key that sets
+/// no policy.
+pub fn default_key_policy() -> Spanned {
+    let s = |v: &str| Spanned::string(v, None);
+    let arr = |v: &str| Spanned::bare(Val::Array(vec![s(v)]));
+    let obj = |entries: Vec<(&str, Spanned)>| {
+        Spanned::bare(Val::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<IndexMap<_, _>>(),
+        ))
+    };
+    let statement = obj(vec![
+        ("Sid", s("Enable IAM User Permissions")),
+        ("Effect", s("Allow")),
+        (
+            "Principal",
+            obj(vec![("AWS", arr("arn:aws:iam::ACCOUNT_ID:root"))]),
+        ),
+        ("Action", arr("kms:*")),
+        ("Resource", arr("*")),
+    ]);
+    obj(vec![
+        ("Version", s("2012-10-17")),
+        ("Id", s("key-default-1")),
+        ("Statement", Spanned::bare(Val::Array(vec![statement]))),
+    ])
+}
