@@ -5,4 +5,5 @@
 pub mod finding;
 pub mod graph;
 pub mod source;
+pub mod terraform;
 pub mod value;
