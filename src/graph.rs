@@ -14,7 +14,9 @@ use crate::value::{Route, Seg, Spanned};
 pub struct NodeId(pub u32);
 
 /// The input language a node comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Terraform HCL.
@@ -102,7 +104,10 @@ impl Node {
             return self.header;
         }
         match self.attrs.at(route) {
-            Some(v) => v.span.or_else(|| self.attrs.span_at(route)).unwrap_or(self.header),
+            Some(v) => v
+                .span
+                .or_else(|| self.attrs.span_at(route))
+                .unwrap_or(self.header),
             None => {
                 // A missing attribute: the deepest existing ancestor, but never the whole top-level
                 // body; the header says "this resource" better.
@@ -187,7 +192,8 @@ impl ResourceGraph {
         id: NodeId,
         route: &'a [Seg],
     ) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.outgoing(id).filter(move |e| route_starts_with(&e.route, route))
+        self.outgoing(id)
+            .filter(move |e| route_starts_with(&e.route, route))
     }
 }
 
@@ -230,8 +236,9 @@ impl GraphBuilder {
         g.edges.sort_by(|a, b| {
             (a.from, &a.route, a.to, &a.attr).cmp(&(b.from, &b.route, b.to, &b.attr))
         });
-        g.edges
-            .dedup_by(|a, b| a.from == b.from && a.route == b.route && a.to == b.to && a.attr == b.attr);
+        g.edges.dedup_by(|a, b| {
+            a.from == b.from && a.route == b.route && a.to == b.to && a.attr == b.attr
+        });
         g.outgoing = vec![Vec::new(); g.nodes.len()];
         g.incoming = vec![Vec::new(); g.nodes.len()];
         for (i, e) in g.edges.iter().enumerate() {

@@ -243,7 +243,9 @@ pub fn route_to_string(route: &[Seg]) -> String {
     let mut s = String::from("$");
     for seg in route {
         match seg {
-            Seg::Key(k) if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            Seg::Key(k)
+                if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
                 s.push('.');
                 s.push_str(k);
             }
@@ -276,6 +278,9 @@ mod tests {
         let k = |s: &str| Seg::Key(s.to_string());
         assert_eq!(obj.span_at(&[k("rollback")]).map(|s| s.start), Some(10));
         assert_eq!(obj.span_at(&[k("enable")]).map(|s| s.start), Some(0));
-        assert_eq!(route_to_string(&[k("a"), Seg::Index(0), k("b c")]), "$.a[0]['b c']");
+        assert_eq!(
+            route_to_string(&[k("a"), Seg::Index(0), k("b c")]),
+            "$.a[0]['b c']"
+        );
     }
 }

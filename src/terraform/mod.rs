@@ -1,8 +1,352 @@
-//! STUB (replaced by the terraform branch).
-#![allow(missing_docs, unused)]
+//! The Terraform front end: parses `.tf`/`.tfvars` files with hcl-edit and turns one module (one
+//! directory) into graph nodes and edges.
+//!
+//! # What becomes a node
+//!
+//! `resource`, `data`, `module`, `variable`, `output`, `provider` blocks and the backend of a
+//! `terraform {}` block. `locals` are not nodes: each local is evaluated lazily when referenced.
+//! Nested blocks become arrays of objects under the block type (`deployment_circuit_breaker[0]`),
+//! `dynamic "x"` blocks make key `x` an explicit unknown.
+//!
+//! # What is evaluated
+//!
+//! Every value keeps the span of the expression it came from. Evaluated: literals, tuples,
+//! objects, string templates whose parts are known, `var.*` (tfvars, then the default), `local.*`
+//! (memoised, cycle-safe, depth-capped), element and attribute access on known values,
+//! conditionals with a known condition, unary and binary operators on known operands, the
+//! functions listed in [`functions`](self) (`jsonencode` keeps the structure instead of producing a
+//! string, so policies stay structured), heredocs and string literals that hold JSON (turned into a
+//! spanned tree), and `data "aws_iam_policy_document"` (its node gets a synthesized `json` key; a
+//! reference to `.json`/`.minified_json` evaluates to that document).
+//!
+//! When a `var`/`local` value is substituted, its own spans are kept, except that a scalar's
+//! top-level span becomes the referencing expression's span (so `kms_key_id = local.key` is
+//! reported at the resource's line, while a policy object defined in a local keeps its statement
+//! spans).
+//!
+//! Heredoc JSON spans: every value covers its JSON token *including* the quotes of a string
+//! (`"s3:GetObject"`), when the heredoc text maps 1:1 to the source (no `<<-` de-indentation and
+//! no escapes); otherwise every value gets the heredoc expression's span.
+//!
+//! # What is unknown
+//!
+//! References to resources, data sources and modules (they also produce [`Edge`]s from the
+//! referring attribute's route), `count.*`, `each.*`, `self.*`, `path.*`, `terraform.*`, splats,
+//! `for` expressions, template directives, unset variables, functions not implemented, any
+//! operation on an unknown operand, and dynamic blocks. Unknown is never guessed into a value.
+//!
+//! [`Edge`]: crate::graph::Edge
+
+mod eval;
+mod functions;
+mod json;
+mod policy_document;
+mod scan;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use hcl_edit::Span as _;
+use hcl_edit::structure::{Block, Body, Structure};
+use indexmap::IndexMap;
+
 use crate::finding::InputError;
-use crate::graph::Fragment;
-use crate::source::{FileId, SourceFile};
-pub fn parse_file(id: FileId, file: &SourceFile) -> Result<hcl_edit::structure::Body, InputError> { hcl_edit::parser::parse_body(&file.text).map_err(|e| InputError { path: file.path.clone(), span: None, message: e.to_string() }) }
-pub struct ModuleInput<'a> { pub dir: String, pub files: Vec<(FileId, &'a SourceFile, hcl_edit::structure::Body)>, pub tfvars: Vec<(FileId, &'a SourceFile, hcl_edit::structure::Body)> }
-pub fn build_module(input: &ModuleInput) -> Fragment { Fragment::default() }
+use crate::graph::{Edge, Format, Fragment, Node, NodeId, NodeKind, NodeMeta};
+use crate::source::{FileId, SourceFile, Span};
+use crate::value::{Seg, Spanned, Val};
+
+use eval::{Evaluator, VarDecl};
+
+/// Deepest bracket/brace/parenthesis/interpolation nesting accepted before hcl-edit sees a file.
+pub const MAX_NESTING: usize = 128;
+
+/// Parses one .tf or .tfvars file.
+///
+/// Errors carry a span at the error location and a message with context ("unterminated string
+/// starting here", "expected `}` to close block `resource` opened at line N"). Files nested deeper
+/// than [`MAX_NESTING`] are rejected before hcl-edit parses them. Never panics.
+pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
+    let text: &str = &file.text;
+    let scan = scan::scan(text);
+    if let Some(off) = scan.too_deep_at {
+        return Err(InputError {
+            path: file.path.clone(),
+            span: Some(one_char(id, text, off)),
+            message: format!(
+                "nesting deeper than {MAX_NESTING} levels of brackets, braces or parentheses; \
+                 refusing to parse this file"
+            ),
+        });
+    }
+    match hcl_edit::parser::parse_body(text) {
+        Ok(body) => Ok(body),
+        Err(err) => {
+            let loc = err.location();
+            let off = file.offset_of(loc.line(), loc.column());
+            Err(scan::describe_error(id, file, &scan, off, err.message()))
+        }
+    }
+}
+
+/// A span covering the character at `off` (or an empty span at the end of the text).
+fn one_char(id: FileId, text: &str, off: usize) -> Span {
+    let off = off.min(text.len());
+    let len = text[off..].chars().next().map(char::len_utf8).unwrap_or(0);
+    Span::new(id, off..off + len)
+}
+
+/// One Terraform module = one directory of .tf files.
+pub struct ModuleInput<'a> {
+    /// Directory as displayed, e.g. `examples/terraform/bad`.
+    pub dir: String,
+    /// The .tf files, sorted by path.
+    pub files: Vec<(FileId, &'a SourceFile, Body)>,
+    /// `terraform.tfvars` first, then `*.auto.tfvars` in lexical order (later wins).
+    pub tfvars: Vec<(FileId, &'a SourceFile, Body)>,
+}
+
+/// A top-level block that became a node, waiting for its attributes.
+struct Pending<'a> {
+    file: FileId,
+    block: &'a Block,
+    /// `Some(name)` for `data "aws_iam_policy_document" "name"`.
+    policy_doc: Option<String>,
+    /// `Some(name)` for variables.
+    variable: Option<String>,
+}
+
+/// Builds the module's nodes and edges (local indices) — pure, no I/O, deterministic.
+pub fn build_module(input: &ModuleInput) -> Fragment {
+    let mut files: HashMap<FileId, &SourceFile> = HashMap::new();
+    for (id, f, _) in input.files.iter().chain(input.tfvars.iter()) {
+        files.insert(*id, f);
+    }
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut ev = Evaluator::new(files);
+
+    // Pass 1: node skeletons, the address index, locals, variables and policy documents.
+    for (fid, _file, body) in &input.files {
+        for structure in body.iter() {
+            let Structure::Block(block) = structure else {
+                continue;
+            };
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let ident = block.ident.as_str();
+            let mut skeleton = |kind: NodeKind, type_name: &str, name: &str, address: String| {
+                let idx = nodes.len();
+                nodes.push(skeleton_node(
+                    *fid,
+                    block,
+                    &input.dir,
+                    kind,
+                    type_name,
+                    name,
+                    address.clone(),
+                ));
+                ev.index.entry(address).or_insert(idx);
+                idx
+            };
+            match (ident, labels.as_slice()) {
+                ("resource", [t, n, ..]) => {
+                    skeleton(NodeKind::Resource, t, n, format!("{t}.{n}"));
+                    pending.push(Pending {
+                        file: *fid,
+                        block,
+                        policy_doc: None,
+                        variable: None,
+                    });
+                }
+                ("data", [t, n, ..]) => {
+                    let idx = skeleton(NodeKind::Data, t, n, format!("data.{t}.{n}"));
+                    let doc = (*t == "aws_iam_policy_document").then(|| n.to_string());
+                    if let Some(name) = &doc {
+                        ev.docs.entry(name.clone()).or_insert((idx, *fid, block));
+                    }
+                    pending.push(Pending {
+                        file: *fid,
+                        block,
+                        policy_doc: doc,
+                        variable: None,
+                    });
+                }
+                ("module", [n, ..]) => {
+                    skeleton(NodeKind::Module, "module", n, format!("module.{n}"));
+                    pending.push(Pending {
+                        file: *fid,
+                        block,
+                        policy_doc: None,
+                        variable: None,
+                    });
+                }
+                ("variable", [n, ..]) => {
+                    let idx = skeleton(NodeKind::Variable, "variable", n, format!("var.{n}"));
+                    ev.vars.entry(n.to_string()).or_insert(VarDecl {
+                        node: idx,
+                        file: *fid,
+                        default: block.body.get_attribute("default").map(|a| &a.value),
+                    });
+                    pending.push(Pending {
+                        file: *fid,
+                        block,
+                        policy_doc: None,
+                        variable: Some(n.to_string()),
+                    });
+                }
+                ("output", [n, ..]) => {
+                    skeleton(NodeKind::Output, "output", n, format!("output.{n}"));
+                    pending.push(Pending {
+                        file: *fid,
+                        block,
+                        policy_doc: None,
+                        variable: None,
+                    });
+                }
+                ("provider", [p, ..]) => {
+                    let alias = block
+                        .body
+                        .get_attribute("alias")
+                        .and_then(|a| a.value.as_str())
+                        .map(str::to_string);
+                    let (name, address) = match &alias {
+                        Some(a) => (a.clone(), format!("provider.{p}.{a}")),
+                        None => (p.to_string(), format!("provider.{p}")),
+                    };
+                    skeleton(NodeKind::Provider, p, &name, address);
+                    pending.push(Pending {
+                        file: *fid,
+                        block,
+                        policy_doc: None,
+                        variable: None,
+                    });
+                }
+                ("terraform", _) => {
+                    for inner in block.body.blocks() {
+                        if inner.ident.as_str() != "backend" {
+                            continue;
+                        }
+                        let Some(b) = inner.labels.first().map(|l| l.as_str()) else {
+                            continue;
+                        };
+                        let idx = nodes.len();
+                        let address = format!("terraform.backend.{b}");
+                        nodes.push(skeleton_node(
+                            *fid,
+                            inner,
+                            &input.dir,
+                            NodeKind::Backend,
+                            b,
+                            b,
+                            address.clone(),
+                        ));
+                        ev.index.entry(address).or_insert(idx);
+                        pending.push(Pending {
+                            file: *fid,
+                            block: inner,
+                            policy_doc: None,
+                            variable: None,
+                        });
+                    }
+                }
+                ("locals", _) => {
+                    for attr in block.body.attributes() {
+                        ev.locals
+                            .entry(attr.key.as_str().to_string())
+                            .or_insert((*fid, &attr.value));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // tfvars: later files win.
+    for (fid, _file, body) in &input.tfvars {
+        for attr in body.attributes() {
+            let v = ev.eval_detached(*fid, &attr.value);
+            ev.tfvars.insert(attr.key.as_str().to_string(), v);
+        }
+    }
+
+    // Pass 2: attributes and edges.
+    let mut edges = Vec::new();
+    for (i, p) in pending.iter().enumerate() {
+        let mut route_hits = Vec::new();
+        ev.file = p.file;
+        let mut map = ev.eval_body(&p.block.body, &mut Vec::new(), &mut route_hits);
+        if let Some(name) = &p.variable {
+            if let Some(ty) = p.block.body.get_attribute("type") {
+                let span = ev.span(ty.value.span());
+                map.insert(
+                    "type".into(),
+                    Spanned::unknown(ev.text(ty.value.span()), span),
+                );
+            }
+            let mut hits = Vec::new();
+            if let Some(v) = ev.var_value(name, &mut hits) {
+                map.insert("value".into(), v);
+            }
+        }
+        if let Some(name) = &p.policy_doc {
+            map.insert("json".into(), ev.doc_json(name));
+        }
+        let span = nodes[i].span;
+        nodes[i].attrs = Spanned::new(Val::Object(map), Some(span));
+        for (route, hit) in route_hits {
+            edges.push(Edge {
+                from: NodeId(i as u32),
+                route,
+                to: NodeId(hit.to as u32),
+                attr: hit.attr,
+                span: hit.span,
+            });
+        }
+    }
+    Fragment { nodes, edges }
+}
+
+/// A node with everything but its attributes.
+fn skeleton_node(
+    file: FileId,
+    block: &Block,
+    dir: &str,
+    kind: NodeKind,
+    type_name: &str,
+    name: &str,
+    address: String,
+) -> Node {
+    let whole = block.span().unwrap_or(0..0);
+    let head_start = block.ident.span().map(|r| r.start).unwrap_or(whole.start);
+    let head_end = block
+        .labels
+        .last()
+        .and_then(|l| l.span())
+        .or_else(|| block.ident.span())
+        .map(|r| r.end)
+        .unwrap_or(whole.start);
+    Node {
+        id: NodeId(0),
+        format: Format::Terraform,
+        kind,
+        type_name: type_name.to_string(),
+        name: name.to_string(),
+        address,
+        module: dir.to_string(),
+        file,
+        span: Span::new(file, whole.clone()),
+        header: Span::new(file, head_start..head_end),
+        attrs: Spanned::new(Val::Object(IndexMap::new()), Some(Span::new(file, whole))),
+        meta: NodeMeta {
+            count: block.body.has_attribute("count"),
+            for_each: block.body.has_attribute("for_each"),
+            cdk_path: None,
+        },
+    }
+}
+
+/// Appends a key to a route (helper for the evaluator).
+fn key(k: &str) -> Seg {
+    Seg::Key(k.to_string())
+}

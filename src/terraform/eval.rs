@@ -1,0 +1,868 @@
+//! The expression evaluator: turns hcl-edit expressions into [`Spanned`] values, records the
+//! references it meets, and resolves `var.*`, `local.*` and policy documents lazily.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ObjectKey, Traversal, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::template::{Element, HeredocTemplate, Template};
+use hcl_edit::visit::Visit;
+use indexmap::IndexMap;
+
+use crate::source::{FileId, SourceFile, Span};
+use crate::value::{Route, Seg, Spanned, Val};
+
+use super::key;
+
+/// Deepest chain of lazily evaluated locals, variables and policy documents.
+pub(super) const MAX_LAZY_DEPTH: usize = 64;
+/// Deepest expression recursion (across lazy evaluations), to bound the stack.
+const MAX_EXPR_DEPTH: usize = 256;
+
+/// A reference to a node met during evaluation.
+#[derive(Clone, Debug)]
+pub(super) struct Hit {
+    /// Index of the referenced node.
+    pub to: usize,
+    /// The attribute named after the address.
+    pub attr: Option<String>,
+    /// Where the reference is written.
+    pub span: Option<Span>,
+}
+
+/// A declared variable.
+pub(super) struct VarDecl<'a> {
+    pub node: usize,
+    pub file: FileId,
+    pub default: Option<&'a Expression>,
+}
+
+enum Memo {
+    InProgress,
+    Done(Spanned, Vec<Hit>),
+}
+
+enum DocMemo {
+    InProgress,
+    Done(Spanned),
+}
+
+/// Evaluation state for one module.
+pub(super) struct Evaluator<'a> {
+    files: HashMap<FileId, &'a SourceFile>,
+    /// Address → node index.
+    pub index: HashMap<String, usize>,
+    /// Local name → (file, expression).
+    pub locals: HashMap<String, (FileId, &'a Expression)>,
+    /// Variable declarations.
+    pub vars: HashMap<String, VarDecl<'a>>,
+    /// Values from tfvars files.
+    pub tfvars: HashMap<String, Spanned>,
+    /// `aws_iam_policy_document` name → (node index, file, block).
+    pub docs: HashMap<String, (usize, FileId, &'a Block)>,
+    local_memo: HashMap<String, Memo>,
+    var_memo: HashMap<String, Memo>,
+    doc_memo: HashMap<String, DocMemo>,
+    /// The file the expressions being evaluated are in.
+    pub file: FileId,
+    /// References collected for the attribute being evaluated.
+    hits: Vec<Hit>,
+    lazy_depth: usize,
+    expr_depth: usize,
+    /// Number of evaluation errors so far (used by `try` and `can`).
+    pub errors: usize,
+}
+
+impl<'a> Evaluator<'a> {
+    /// A fresh evaluator over these files.
+    pub fn new(files: HashMap<FileId, &'a SourceFile>) -> Self {
+        Evaluator {
+            files,
+            index: HashMap::new(),
+            locals: HashMap::new(),
+            vars: HashMap::new(),
+            tfvars: HashMap::new(),
+            docs: HashMap::new(),
+            local_memo: HashMap::new(),
+            var_memo: HashMap::new(),
+            doc_memo: HashMap::new(),
+            file: FileId(0),
+            hits: Vec::new(),
+            lazy_depth: 0,
+            expr_depth: 0,
+            errors: 0,
+        }
+    }
+
+    /// A span in the current file.
+    pub fn span(&self, r: Option<Range<usize>>) -> Option<Span> {
+        r.map(|r| Span::new(self.file, r))
+    }
+
+    /// The source text of a range in the current file.
+    pub fn text(&self, r: Option<Range<usize>>) -> String {
+        match (r, self.files.get(&self.file)) {
+            (Some(r), Some(f)) => f.text.get(r).unwrap_or("").to_string(),
+            _ => String::from("<expression>"),
+        }
+    }
+
+    /// An unknown value for `e`, with its source text and span.
+    pub fn unknown_of(&self, r: Option<Range<usize>>) -> Spanned {
+        Spanned::unknown(self.text(r.clone()), self.span(r))
+    }
+
+    /// Records a reference for the attribute being evaluated.
+    pub fn hit(&mut self, hit: Hit) {
+        self.hits.push(hit);
+    }
+
+    /// Evaluates `e` in `file` with a fresh collector whose references are dropped.
+    pub fn eval_detached(&mut self, file: FileId, e: &Expression) -> Spanned {
+        let saved_file = std::mem::replace(&mut self.file, file);
+        let saved_hits = std::mem::take(&mut self.hits);
+        let v = self.eval(e);
+        self.hits = saved_hits;
+        self.file = saved_file;
+        v
+    }
+
+    /// Evaluates a block body into an object; references are returned with their routes.
+    pub fn eval_body(
+        &mut self,
+        body: &Body,
+        route: &mut Route,
+        out: &mut Vec<(Route, Hit)>,
+    ) -> IndexMap<String, Spanned> {
+        let mut map: IndexMap<String, Spanned> = IndexMap::new();
+        let mut dynamic: Vec<(String, Option<Span>)> = Vec::new();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attr) => {
+                    let k = attr.key.as_str();
+                    route.push(key(k));
+                    let saved = std::mem::take(&mut self.hits);
+                    let v = self.eval(&attr.value);
+                    let hits = std::mem::replace(&mut self.hits, saved);
+                    out.extend(hits.into_iter().map(|h| (route.clone(), h)));
+                    route.pop();
+                    map.insert(k.to_string(), v);
+                }
+                Structure::Block(block) => {
+                    let ident = block.ident.as_str();
+                    let span = self.span(block.span());
+                    if ident == "dynamic" {
+                        let label = block
+                            .labels
+                            .first()
+                            .map(|l| l.as_str().to_string())
+                            .unwrap_or_default();
+                        route.push(key(&label));
+                        // Evaluated only for the references inside.
+                        let _ = self.eval_body(&block.body, route, out);
+                        route.pop();
+                        dynamic.push((label, span));
+                        continue;
+                    }
+                    let entry = map
+                        .entry(ident.to_string())
+                        .or_insert_with(|| Spanned::new(Val::Array(Vec::new()), span));
+                    let idx = match &entry.val {
+                        Val::Array(a) => a.len(),
+                        _ => 0,
+                    };
+                    route.push(key(ident));
+                    route.push(Seg::Index(idx));
+                    let obj = self.eval_body(&block.body, route, out);
+                    route.pop();
+                    route.pop();
+                    let entry = map
+                        .entry(ident.to_string())
+                        .or_insert_with(|| Spanned::new(Val::Array(Vec::new()), span));
+                    if let Val::Array(a) = &mut entry.val {
+                        a.push(Spanned::new(Val::Object(obj), span));
+                    } else {
+                        // An attribute and a block of the same name: the block wins.
+                        *entry = Spanned::new(
+                            Val::Array(vec![Spanned::new(Val::Object(obj), span)]),
+                            span,
+                        );
+                    }
+                }
+            }
+        }
+        for (label, span) in dynamic {
+            map.insert(
+                label.clone(),
+                Spanned::unknown(format!("dynamic block {label}"), span),
+            );
+        }
+        map
+    }
+
+    /// Evaluates an expression.
+    pub fn eval(&mut self, e: &Expression) -> Spanned {
+        if self.expr_depth >= MAX_EXPR_DEPTH {
+            self.record_refs(e);
+            return Spanned::unknown("expression nested too deeply", self.span(e.span()));
+        }
+        self.expr_depth += 1;
+        let v = self.eval_inner(e);
+        self.expr_depth -= 1;
+        v
+    }
+
+    fn eval_inner(&mut self, e: &Expression) -> Spanned {
+        let r = e.span();
+        let span = self.span(r.clone());
+        match e {
+            Expression::Null(_) => Spanned::new(Val::Null, span),
+            Expression::Bool(b) => Spanned::new(Val::Bool(*b.value()), span),
+            Expression::Number(n) => match n.value().as_f64() {
+                Some(f) => Spanned::new(Val::Number(f), span),
+                None => self.unknown_of(r),
+            },
+            Expression::String(s) => {
+                let s = s.value();
+                if s.trim_start().starts_with('{')
+                    && let Some(v) = super::json::parse_plain(s, span)
+                {
+                    return v;
+                }
+                Spanned::new(Val::String(s.clone()), span)
+            }
+            Expression::Array(a) => {
+                let items = a.iter().map(|x| self.eval(x)).collect();
+                Spanned::new(Val::Array(items), span)
+            }
+            Expression::Object(o) => {
+                let mut map = IndexMap::new();
+                let mut unknown_key = false;
+                for (k, v) in o.iter() {
+                    let name = match k {
+                        ObjectKey::Ident(id) => Some(id.as_str().to_string()),
+                        ObjectKey::Expression(Expression::Variable(id)) => {
+                            Some(id.as_str().to_string())
+                        }
+                        ObjectKey::Expression(ke) => {
+                            let kv = self.eval(ke);
+                            match kv.val {
+                                Val::String(s) => Some(s),
+                                Val::Number(n) => Some(fmt_num(n)),
+                                Val::Bool(b) => Some(b.to_string()),
+                                _ => None,
+                            }
+                        }
+                    };
+                    let val = self.eval(v.expr());
+                    match name {
+                        Some(n) => {
+                            map.insert(n, val);
+                        }
+                        None => unknown_key = true,
+                    }
+                }
+                if unknown_key {
+                    return self.unknown_of(r);
+                }
+                Spanned::new(Val::Object(map), span)
+            }
+            Expression::StringTemplate(t) => match self.eval_template(t) {
+                Some(s) => Spanned::new(Val::String(s), span),
+                None => self.unknown_of(r),
+            },
+            Expression::HeredocTemplate(h) => self.eval_heredoc(h, r),
+            Expression::Parenthesis(p) => {
+                let mut v = self.eval(p.inner());
+                if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
+                    v.span = span;
+                }
+                v
+            }
+            Expression::Variable(_) => self.unknown_of(r),
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr);
+                let t = self.eval(&c.true_expr);
+                let f = self.eval(&c.false_expr);
+                match cond.as_bool() {
+                    Some(true) if !cond.is_unknown() => t,
+                    Some(false) if !cond.is_unknown() => f,
+                    _ => {
+                        if !cond.is_unknown() {
+                            self.errors += 1;
+                        }
+                        self.unknown_of(r)
+                    }
+                }
+            }
+            Expression::FuncCall(fc) => super::functions::call(self, fc, r),
+            Expression::Traversal(t) => self.eval_traversal(t),
+            Expression::UnaryOp(u) => {
+                let v = self.eval(&u.expr);
+                if contains_unknown(&v) {
+                    return self.unknown_of(r);
+                }
+                let out = match (u.operator.value(), &v.val) {
+                    (UnaryOperator::Neg, Val::Number(n)) => Some(Val::Number(-n)),
+                    (UnaryOperator::Not, _) => v.as_bool().map(|b| Val::Bool(!b)),
+                    _ => None,
+                };
+                match out {
+                    Some(val) => Spanned::new(val, span),
+                    None => {
+                        self.errors += 1;
+                        self.unknown_of(r)
+                    }
+                }
+            }
+            Expression::BinaryOp(b) => {
+                let l = self.eval(&b.lhs_expr);
+                let rv = self.eval(&b.rhs_expr);
+                if contains_unknown(&l) || contains_unknown(&rv) {
+                    return self.unknown_of(r);
+                }
+                match binary(*b.operator.value(), &l, &rv) {
+                    Some(val) => Spanned::new(val, span),
+                    None => {
+                        self.errors += 1;
+                        self.unknown_of(r)
+                    }
+                }
+            }
+            Expression::ForExpr(_) => {
+                self.record_refs(e);
+                self.unknown_of(r)
+            }
+        }
+    }
+
+    /// Walks `e` without evaluating it, recording the references inside.
+    pub fn record_refs(&mut self, e: &Expression) {
+        struct V<'e, 'a> {
+            ev: &'e mut Evaluator<'a>,
+        }
+        impl Visit for V<'_, '_> {
+            fn visit_traversal(&mut self, node: &Traversal) {
+                let _ = self.ev.eval_traversal_refs_only(node);
+                hcl_edit::visit::visit_traversal(self, node);
+            }
+        }
+        V { ev: self }.visit_expr(e);
+    }
+
+    /// Records the reference a traversal makes (if any) without evaluating the rest.
+    fn eval_traversal_refs_only(&mut self, t: &Traversal) {
+        let Expression::Variable(root) = &t.expr else {
+            return;
+        };
+        if let Some((addr, rest)) = address_of(root.as_str(), &t.operators)
+            && let Some(&to) = self.index.get(&addr)
+        {
+            let attr = first_attr(rest);
+            let span = self.span(t.span());
+            self.hit(Hit { to, attr, span });
+        } else if root.as_str() == "var"
+            && let Some(name) = get_attr(&t.operators, 0)
+            && let Some(decl) = self.vars.get(name)
+        {
+            let to = decl.node;
+            let span = self.span(t.span());
+            self.hit(Hit {
+                to,
+                attr: None,
+                span,
+            });
+        }
+    }
+
+    /// Evaluates a template; `None` when a part is unknown or a directive is present.
+    fn eval_template(&mut self, t: &Template) -> Option<String> {
+        let mut out = String::new();
+        let mut known = true;
+        for el in t.iter() {
+            match el {
+                Element::Literal(l) => out.push_str(l.value()),
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr);
+                    match scalar_string(&v) {
+                        Some(s) => out.push_str(&s),
+                        None => known = false,
+                    }
+                }
+                Element::Directive(d) => {
+                    struct V<'e, 'a> {
+                        ev: &'e mut Evaluator<'a>,
+                    }
+                    impl Visit for V<'_, '_> {
+                        fn visit_traversal(&mut self, node: &Traversal) {
+                            self.ev.eval_traversal_refs_only(node);
+                            hcl_edit::visit::visit_traversal(self, node);
+                        }
+                    }
+                    V { ev: self }.visit_directive(d);
+                    known = false;
+                }
+            }
+        }
+        known.then_some(out)
+    }
+
+    fn eval_heredoc(&mut self, h: &HeredocTemplate, r: Option<Range<usize>>) -> Spanned {
+        let span = self.span(r.clone());
+        let one_to_one = matches!(h.indent(), None | Some(0));
+        // Pieces of text with, for literals that map 1:1 to the source, their source offset.
+        let mut pieces: Vec<super::json::Piece> = Vec::new();
+        let mut all_known = true;
+        let mut has_directive = false;
+        for el in h.template.iter() {
+            match el {
+                Element::Literal(l) => {
+                    let src = l
+                        .span()
+                        .filter(|sr| one_to_one && sr.len() == l.value().len());
+                    pieces.push(super::json::Piece::Text(
+                        l.value().clone(),
+                        src.map(|sr| sr.start),
+                    ));
+                }
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr);
+                    match scalar_string(&v) {
+                        Some(s) => pieces.push(super::json::Piece::Text(s, None)),
+                        None if matches!(v.val, Val::Array(_) | Val::Object(_)) => {
+                            all_known = false;
+                            pieces.push(super::json::Piece::Value(v, self.text(i.span())));
+                        }
+                        None => {
+                            all_known = false;
+                            pieces.push(super::json::Piece::Hole(self.text(i.span())));
+                        }
+                    }
+                }
+                Element::Directive(d) => {
+                    struct V<'e, 'a> {
+                        ev: &'e mut Evaluator<'a>,
+                    }
+                    impl Visit for V<'_, '_> {
+                        fn visit_traversal(&mut self, node: &Traversal) {
+                            self.ev.eval_traversal_refs_only(node);
+                            hcl_edit::visit::visit_traversal(self, node);
+                        }
+                    }
+                    V { ev: self }.visit_directive(d);
+                    has_directive = true;
+                }
+            }
+        }
+        if has_directive {
+            return self.unknown_of(r);
+        }
+        if let Some(v) = super::json::parse_pieces(&pieces, self.file, span) {
+            return v;
+        }
+        if all_known {
+            let s: String = pieces
+                .iter()
+                .map(|p| match p {
+                    super::json::Piece::Text(t, _) => t.as_str(),
+                    super::json::Piece::Hole(_) | super::json::Piece::Value(..) => "",
+                })
+                .collect();
+            return Spanned::new(Val::String(s), span);
+        }
+        self.unknown_of(r)
+    }
+
+    /// Evaluates a traversal (`var.x`, `local.y.z`, `aws_kms_key.k.arn`, `x[0]`).
+    pub fn eval_traversal(&mut self, t: &Traversal) -> Spanned {
+        let r = t.span();
+        let span = self.span(r.clone());
+        let ops = &t.operators;
+        let Expression::Variable(root) = &t.expr else {
+            let base = self.eval(&t.expr);
+            return self.apply_ops(base, ops, r);
+        };
+        let root = root.as_str();
+        match root {
+            "var" | "local" => {
+                let Some(name) = get_attr(ops, 0) else {
+                    self.eval_index_exprs(ops);
+                    return self.unknown_of(r);
+                };
+                let base = if root == "var" {
+                    let mut hits = Vec::new();
+                    let v = self.var_value(name, &mut hits);
+                    if let Some(decl) = self.vars.get(name) {
+                        hits.insert(
+                            0,
+                            Hit {
+                                to: decl.node,
+                                attr: None,
+                                span,
+                            },
+                        );
+                    }
+                    self.hits.extend(hits);
+                    v.unwrap_or_else(|| Spanned::unknown(format!("var.{name}"), span))
+                } else {
+                    self.local_value(name, span)
+                };
+                let mut v = self.apply_ops(base, &ops[1..], r);
+                if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
+                    v.span = span;
+                }
+                v
+            }
+            _ => {
+                let Some((addr, rest)) = address_of(root, ops) else {
+                    self.eval_index_exprs(ops);
+                    return self.unknown_of(r);
+                };
+                let Some(&to) = self.index.get(&addr) else {
+                    self.eval_index_exprs(ops);
+                    return self.unknown_of(r);
+                };
+                let attr = first_attr(rest);
+                if let Some(doc) = addr.strip_prefix("data.aws_iam_policy_document.")
+                    && let Some(TraversalOperator::GetAttr(a)) = rest.first().map(|o| o.value())
+                    && (a.as_str() == "json" || a.as_str() == "minified_json")
+                {
+                    self.hit(Hit {
+                        to,
+                        attr: Some("json".into()),
+                        span,
+                    });
+                    let doc = doc.to_string();
+                    let v = self.doc_json(&doc);
+                    return self.apply_ops(v, &rest[1..], r);
+                }
+                self.hit(Hit { to, attr, span });
+                self.eval_index_exprs(rest);
+                self.unknown_of(r)
+            }
+        }
+    }
+
+    /// Evaluates the index expressions of `ops` for the references inside.
+    fn eval_index_exprs(&mut self, ops: &[hcl_edit::Decorated<TraversalOperator>]) {
+        for op in ops {
+            if let TraversalOperator::Index(e) = op.value() {
+                let _ = self.eval(e);
+            }
+        }
+    }
+
+    /// Applies attribute/index operators to a value.
+    fn apply_ops(
+        &mut self,
+        base: Spanned,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        r: Option<Range<usize>>,
+    ) -> Spanned {
+        let mut cur = Some(base);
+        for op in ops {
+            let next = match op.value() {
+                TraversalOperator::GetAttr(a) => match cur.as_ref().map(|c| &c.val) {
+                    Some(Val::Object(m)) => match m.get(a.as_str()) {
+                        Some(v) => Some(v.clone()),
+                        None => {
+                            self.errors += 1;
+                            None
+                        }
+                    },
+                    Some(Val::Unknown(_)) | None => None,
+                    Some(_) => {
+                        self.errors += 1;
+                        None
+                    }
+                },
+                TraversalOperator::Index(e) => {
+                    let k = self.eval(e);
+                    match cur.as_ref() {
+                        Some(c) => self.index_value(c, &k),
+                        None => None,
+                    }
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    let k = Spanned::bare(Val::Number(*n.value() as f64));
+                    match cur.as_ref() {
+                        Some(c) => self.index_value(c, &k),
+                        None => None,
+                    }
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => None,
+            };
+            cur = next;
+        }
+        match cur {
+            Some(v) if !v.is_unknown() => v,
+            _ => self.unknown_of(r),
+        }
+    }
+
+    /// `c[k]` for a known collection and key; `None` (and an error when the types are known but
+    /// wrong) otherwise.
+    pub fn index_value(&mut self, c: &Spanned, k: &Spanned) -> Option<Spanned> {
+        match (&c.val, &k.val) {
+            (Val::Unknown(_), _) | (_, Val::Unknown(_)) => None,
+            (Val::Array(a), _) => {
+                let i = as_number(k)?;
+                if i.fract() != 0.0 || i < 0.0 || (i as usize) >= a.len() {
+                    self.errors += 1;
+                    return None;
+                }
+                a.get(i as usize).cloned()
+            }
+            (Val::Object(m), _) => match scalar_string(k) {
+                Some(s) => match m.get(&s) {
+                    Some(v) => Some(v.clone()),
+                    None => {
+                        self.errors += 1;
+                        None
+                    }
+                },
+                None => {
+                    self.errors += 1;
+                    None
+                }
+            },
+            _ => {
+                self.errors += 1;
+                None
+            }
+        }
+    }
+
+    /// The value of `var.name`: tfvars, else the default. `hits` receives references made while
+    /// evaluating the default.
+    pub fn var_value(&mut self, name: &str, hits: &mut Vec<Hit>) -> Option<Spanned> {
+        if let Some(v) = self.tfvars.get(name) {
+            return Some(v.clone());
+        }
+        match self.var_memo.get(name) {
+            Some(Memo::Done(v, h)) => {
+                hits.extend(h.iter().cloned());
+                return Some(v.clone());
+            }
+            Some(Memo::InProgress) => {
+                return Some(Spanned::unknown(format!("cycle through var.{name}"), None));
+            }
+            None => {}
+        }
+        let (file, default) = {
+            let decl = self.vars.get(name)?;
+            (decl.file, decl.default?)
+        };
+        if self.lazy_depth >= MAX_LAZY_DEPTH {
+            return Some(Spanned::unknown(format!("var.{name} (too deep)"), None));
+        }
+        self.var_memo.insert(name.to_string(), Memo::InProgress);
+        let (v, h) = self.lazy(file, default);
+        hits.extend(h.iter().cloned());
+        self.var_memo
+            .insert(name.to_string(), Memo::Done(v.clone(), h));
+        Some(v)
+    }
+
+    /// The value of `local.name`, with its references added to the current collector.
+    fn local_value(&mut self, name: &str, span: Option<Span>) -> Spanned {
+        match self.local_memo.get(name) {
+            Some(Memo::Done(v, h)) => {
+                let (v, h) = (v.clone(), h.clone());
+                self.hits.extend(h);
+                return v;
+            }
+            Some(Memo::InProgress) => {
+                return Spanned::unknown(format!("local.{name} (reference cycle)"), span);
+            }
+            None => {}
+        }
+        let Some(&(file, expr)) = self.locals.get(name) else {
+            return Spanned::unknown(format!("local.{name}"), span);
+        };
+        if self.lazy_depth >= MAX_LAZY_DEPTH {
+            return Spanned::unknown(format!("local.{name} (references nested too deeply)"), span);
+        }
+        self.local_memo.insert(name.to_string(), Memo::InProgress);
+        let (v, h) = self.lazy(file, expr);
+        self.hits.extend(h.iter().cloned());
+        self.local_memo
+            .insert(name.to_string(), Memo::Done(v.clone(), h));
+        v
+    }
+
+    /// Evaluates `e` in `file` one lazy level deeper, returning its value and references.
+    fn lazy(&mut self, file: FileId, e: &Expression) -> (Spanned, Vec<Hit>) {
+        self.lazy_depth += 1;
+        let saved_file = std::mem::replace(&mut self.file, file);
+        let saved_hits = std::mem::take(&mut self.hits);
+        let saved_errors = self.errors;
+        let v = self.eval(e);
+        let h = std::mem::replace(&mut self.hits, saved_hits);
+        self.errors = saved_errors;
+        self.file = saved_file;
+        self.lazy_depth -= 1;
+        (v, h)
+    }
+
+    /// The synthesized policy document of `data.aws_iam_policy_document.<name>`.
+    pub fn doc_json(&mut self, name: &str) -> Spanned {
+        match self.doc_memo.get(name) {
+            Some(DocMemo::Done(v)) => return v.clone(),
+            Some(DocMemo::InProgress) => {
+                return Spanned::unknown(
+                    format!("data.aws_iam_policy_document.{name}.json (reference cycle)"),
+                    None,
+                );
+            }
+            None => {}
+        }
+        let Some(&(_, file, block)) = self.docs.get(name) else {
+            return Spanned::unknown(format!("data.aws_iam_policy_document.{name}.json"), None);
+        };
+        if self.lazy_depth >= MAX_LAZY_DEPTH {
+            return Spanned::unknown(
+                format!("data.aws_iam_policy_document.{name}.json (references nested too deeply)"),
+                None,
+            );
+        }
+        self.doc_memo.insert(name.to_string(), DocMemo::InProgress);
+        self.lazy_depth += 1;
+        let saved_file = std::mem::replace(&mut self.file, file);
+        let saved_hits = std::mem::take(&mut self.hits);
+        let saved_errors = self.errors;
+        let v = super::policy_document::synthesize(self, block);
+        self.hits = saved_hits;
+        self.errors = saved_errors;
+        self.file = saved_file;
+        self.lazy_depth -= 1;
+        self.doc_memo
+            .insert(name.to_string(), DocMemo::Done(v.clone()));
+        v
+    }
+}
+
+/// `(address, remaining operators)` for a reference rooted at `root`, if it names a block.
+fn address_of<'o>(
+    root: &str,
+    ops: &'o [hcl_edit::Decorated<TraversalOperator>],
+) -> Option<(String, &'o [hcl_edit::Decorated<TraversalOperator>])> {
+    match root {
+        "var" | "local" | "count" | "each" | "self" | "path" | "terraform" => None,
+        "data" => {
+            let t = get_attr(ops, 0)?;
+            let n = get_attr(ops, 1)?;
+            Some((format!("data.{t}.{n}"), &ops[2..]))
+        }
+        "module" => {
+            let n = get_attr(ops, 0)?;
+            Some((format!("module.{n}"), &ops[1..]))
+        }
+        t => {
+            let n = get_attr(ops, 0)?;
+            Some((format!("{t}.{n}"), &ops[1..]))
+        }
+    }
+}
+
+/// The name of `ops[i]` when it is an attribute access.
+fn get_attr(ops: &[hcl_edit::Decorated<TraversalOperator>], i: usize) -> Option<&str> {
+    match ops.get(i).map(|o| o.value()) {
+        Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+        _ => None,
+    }
+}
+
+/// The first attribute name in `ops`, skipping index and splat operators.
+fn first_attr(ops: &[hcl_edit::Decorated<TraversalOperator>]) -> Option<String> {
+    ops.iter().find_map(|o| match o.value() {
+        TraversalOperator::GetAttr(a) => Some(a.as_str().to_string()),
+        _ => None,
+    })
+}
+
+/// True when `v` or anything inside it is unknown.
+pub(super) fn contains_unknown(v: &Spanned) -> bool {
+    match &v.val {
+        Val::Unknown(_) => true,
+        Val::Array(a) => a.iter().any(contains_unknown),
+        Val::Object(m) => m.values().any(contains_unknown),
+        _ => false,
+    }
+}
+
+/// Formats a number as Terraform does (integers without a fraction).
+pub(super) fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A known scalar as a string (for templates and keys).
+pub(super) fn scalar_string(v: &Spanned) -> Option<String> {
+    match &v.val {
+        Val::String(s) => Some(s.clone()),
+        Val::Number(n) => Some(fmt_num(*n)),
+        Val::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A known number, converting numeric strings as Terraform does.
+pub(super) fn as_number(v: &Spanned) -> Option<f64> {
+    match &v.val {
+        Val::Number(n) => Some(*n),
+        Val::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => None,
+    }
+}
+
+/// Structural equality ignoring spans (both sides known).
+pub(super) fn val_eq(a: &Val, b: &Val) -> bool {
+    match (a, b) {
+        (Val::Null, Val::Null) => true,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Number(x), Val::Number(y)) => x == y,
+        (Val::String(x), Val::String(y)) => x == y,
+        (Val::Array(x), Val::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| val_eq(&p.val, &q.val))
+        }
+        (Val::Object(x), Val::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| val_eq(&v.val, &w.val)))
+        }
+        _ => false,
+    }
+}
+
+fn binary(op: BinaryOperator, l: &Spanned, r: &Spanned) -> Option<Val> {
+    use BinaryOperator as B;
+    Some(match op {
+        B::Eq => Val::Bool(val_eq(&l.val, &r.val)),
+        B::NotEq => Val::Bool(!val_eq(&l.val, &r.val)),
+        B::And => Val::Bool(l.as_bool()? && r.as_bool()?),
+        B::Or => Val::Bool(l.as_bool()? || r.as_bool()?),
+        _ => {
+            let (a, b) = (as_number(l)?, as_number(r)?);
+            match op {
+                B::Less => Val::Bool(a < b),
+                B::LessEq => Val::Bool(a <= b),
+                B::Greater => Val::Bool(a > b),
+                B::GreaterEq => Val::Bool(a >= b),
+                B::Plus => Val::Number(a + b),
+                B::Minus => Val::Number(a - b),
+                B::Mul => Val::Number(a * b),
+                B::Div if b != 0.0 => Val::Number(a / b),
+                B::Mod if b != 0.0 => Val::Number(a % b),
+                _ => return None,
+            }
+        }
+    })
+}
