@@ -165,15 +165,21 @@ impl<'a> Engine<'a> {
             WitnessAt::Route(s, r) => *s == subject && at_routes.iter().any(|a| route_starts_with(r, a)),
             WitnessAt::Span(_) => false,
         };
-        let primary_idx = witnesses
-            .iter()
-            .position(under_at)
-            .or_else(|| witnesses.iter().position(on_subject));
+        // The primary label: a witness under `at`, else the `at` location itself, else the first
+        // witness on the subject, else the subject's header.
+        let primary_idx = witnesses.iter().position(under_at).or_else(|| {
+            if at_routes.is_empty() {
+                witnesses.iter().position(on_subject)
+            } else {
+                None
+            }
+        });
+        let first_detail = witnesses.first().map(|w| w.message.clone()).unwrap_or_default();
         let (primary, detail) = match primary_idx {
             Some(i) => (self.span_of(&witnesses[i].at), witnesses[i].message.clone()),
             None => match at_routes.first() {
-                Some(r) => (self.span_of(&WitnessAt::Route(subject, r.clone())), String::new()),
-                None => (self.span_of(&WitnessAt::Route(subject, Vec::new())), String::new()),
+                Some(r) => (self.span_of(&WitnessAt::Route(subject, r.clone())), first_detail),
+                None => (self.span_of(&WitnessAt::Route(subject, Vec::new())), first_detail),
             },
         };
         let mut related: Vec<Label> = Vec::new();

@@ -129,6 +129,18 @@ fn principal_matches(principal: &Spanned, query: &PrincipalQuery) -> Tri {
         Val::Object(m) => {
             let mut result = Tri::No;
             for (kind, values) in m {
+                // An unknown value under a principal kind the query cannot be (an `AWS` ARN
+                // template when asking about a service) can only ever be that kind: no match.
+                let kind_matches_query = matches!(
+                    (kind.as_str(), query),
+                    ("AWS", PrincipalQuery::Aws(_)) | ("Service", PrincipalQuery::Service(_))
+                );
+                if !kind_matches_query {
+                    if any_item(values, &|v| v == "*") == Tri::Yes {
+                        return Tri::Yes;
+                    }
+                    continue;
+                }
                 let t = match kind.as_str() {
                     "AWS" => any_item(values, &|v| {
                         v == "*"

@@ -1,0 +1,116 @@
+//! The rule harness: runs every rule's inline `bad`/`good` cases, in every format the rule
+//! supports, and checks the pack's invariants. A rule cannot land untested.
+
+use iaclint::graph::Format;
+use iaclint::lint::{Settings, lint_sources};
+use iaclint::rules::Registry;
+use iaclint::rules::schema::CaseKind;
+
+fn file_name(format: Format) -> &'static str {
+    match format {
+        Format::Terraform => "case/main.tf",
+        Format::Cloudformation => "case/template.yaml",
+        Format::Workflow => "case/.github/workflows/ci.yml",
+    }
+}
+
+#[test]
+fn every_case_of_every_rule() {
+    let registry = Registry::builtin().expect("the built-in rule pack loads");
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for rule in registry.rules() {
+        for (i, case) in rule.spec.cases.iter().enumerate() {
+            ran += 1;
+            let settings = Settings {
+                select: vec![rule.id().to_string()],
+                ..Settings::default()
+            };
+            let report = lint_sources(vec![(file_name(case.format).to_string(), case.code.clone())], &registry, &settings)
+                .expect("lint runs");
+            let label = format!("{} case {i} ({:?}: {})", rule.id(), case.kind, case.name);
+            if !report.errors.is_empty() {
+                failures.push(format!("{label}: input error {:?}", report.errors));
+                continue;
+            }
+            let lines: Vec<usize> = report
+                .findings
+                .iter()
+                .map(|f| report.sources.get(f.primary.span.file).position(f.primary.span.start).line)
+                .collect();
+            let expected = match case.kind {
+                CaseKind::Bad => case.findings.unwrap_or(1),
+                CaseKind::Good => 0,
+            };
+            if report.findings.len() != expected {
+                failures.push(format!(
+                    "{label}: expected {expected} finding(s), got {} at lines {lines:?}: {:#?}",
+                    report.findings.len(),
+                    report.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+                ));
+                continue;
+            }
+            if !case.lines.is_empty() && case.lines != lines {
+                failures.push(format!("{label}: expected primary labels on lines {:?}, got {lines:?}", case.lines));
+            }
+            for f in &report.findings {
+                assert_eq!(f.rule_id, rule.id());
+                let file = report.sources.get(f.primary.span.file);
+                assert!(f.primary.span.end <= file.text.len(), "{label}: span outside the file");
+            }
+        }
+    }
+    assert!(ran > 0);
+    assert!(failures.is_empty(), "{} failing case(s):\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn the_seed_rules_exist_with_their_contracted_ids() {
+    let registry = Registry::builtin().expect("the built-in rule pack loads");
+    for (id, severity) in [
+        ("iam-wildcard-action", "high"),
+        ("iam-wildcard-resource", "medium"),
+        ("kms-key-missing-service-principal", "high"),
+        ("lambda-vpc-boundary-blocks-eni", "high"),
+        ("ecs-service-without-rollback", "high"),
+        ("ecs-service-without-autoscaling", "medium"),
+    ] {
+        let rule = registry.get(id).unwrap_or_else(|| panic!("rule {id} is missing"));
+        assert_eq!(rule.spec.severity.as_str(), severity, "{id}");
+        assert!(rule.formats().contains(&Format::Terraform), "{id} supports terraform");
+    }
+}
+
+#[test]
+fn docs_render_every_section() {
+    let registry = Registry::builtin().expect("the built-in rule pack loads");
+    for rule in registry.rules() {
+        let md = rule.docs_markdown();
+        for section in ["## What it does", "## Why is this bad?", "## How to fix it", "## Example", "## Use instead", "## References"] {
+            assert!(md.contains(section), "{}: docs lack `{section}`", rule.id());
+        }
+    }
+}
+
+#[test]
+fn malformed_rule_files_are_clear_errors() {
+    let load = |text: &str| iaclint::rules::load_rule("rules/x.yml", text).expect_err("must be rejected");
+    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/ecs-service-without-rollback.yml")).unwrap();
+
+    let e = load(&base.replace("severity: high", "severity: severe"));
+    assert!(e.to_string().contains("rules/x.yml"), "{e}");
+    assert!(e.to_string().contains("line"), "names the line: {e}");
+
+    let e = load(&base.replace("id: ecs-service-without-rollback", "id: EcsRollback"));
+    assert!(e.message.starts_with("id:"), "{e}");
+
+    let e = load(&base.replace("$.deployment_circuit_breaker.enable", "deployment_circuit_breaker.enable"));
+    assert!(e.message.contains("checks[0].require.all[0].equals.path"), "{e}");
+
+    let e = load(&base.replace("title:", "titel:"));
+    assert!(e.to_string().contains("titel"), "unknown field named: {e}");
+
+    let no_good: String = base.split("  - kind: good").next().unwrap().to_string();
+    let e = load(&no_good);
+    assert!(e.message.contains("good"), "{e}");
+}
