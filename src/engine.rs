@@ -14,7 +14,7 @@ use crate::path::JsonPath;
 use crate::policy::{self, Decision, PolicyDocument, PrincipalQuery, Request};
 use crate::rules::schema::Quantifier;
 use crate::rules::{Builtin, CCond, CDocSource, Check, CmpOp, Registry, Rule};
-use crate::source::Span;
+use crate::source::{Sources, Span};
 use crate::value::{Route, Seg, Spanned, Val, route_to_string};
 
 /// Maximum depth of nested `follow`/`referrers` hops (guards against reference cycles).
@@ -83,14 +83,19 @@ impl Outcome {
 
 /// Evaluation context shared by every check of a run.
 pub struct Engine<'a> {
+    sources: &'a Sources,
     graph: &'a ResourceGraph,
     policies: &'a [PolicyDocument],
 }
 
 impl<'a> Engine<'a> {
-    /// A context over a graph and its extracted policy documents.
-    pub fn new(graph: &'a ResourceGraph, policies: &'a [PolicyDocument]) -> Self {
-        Engine { graph, policies }
+    /// A context over the run's sources, its graph and its extracted policy documents.
+    pub fn new(sources: &'a Sources, graph: &'a ResourceGraph, policies: &'a [PolicyDocument]) -> Self {
+        Engine { sources, graph, policies }
+    }
+
+    fn graph_text(&self, file: crate::source::FileId) -> &str {
+        &self.sources.get(file).text
     }
 
     /// Runs `rules` and returns their findings (deduplicated, unsorted).
@@ -175,12 +180,16 @@ impl<'a> Engine<'a> {
             }
         });
         let first_detail = witnesses.first().map(|w| w.message.clone()).unwrap_or_default();
-        let (primary, detail) = match primary_idx {
-            Some(i) => (self.span_of(&witnesses[i].at), witnesses[i].message.clone()),
-            None => match at_routes.first() {
-                Some(r) => (self.span_of(&WitnessAt::Route(subject, r.clone())), first_detail),
-                None => (self.span_of(&WitnessAt::Route(subject, Vec::new())), first_detail),
-            },
+        let (primary, detail, primary_message) = match primary_idx {
+            Some(i) => {
+                let m = witnesses[i].message.clone();
+                (self.span_of(&witnesses[i].at), m.clone(), m)
+            }
+            None => {
+                let route = at_routes.first().cloned().unwrap_or_default();
+                let span = self.span_of(&WitnessAt::Route(subject, route));
+                (span, first_detail, rule.spec.title.clone())
+            }
         };
         let mut related: Vec<Label> = Vec::new();
         for (i, w) in witnesses.iter().enumerate() {
@@ -199,7 +208,7 @@ impl<'a> Engine<'a> {
             .message
             .replace("{resource}", &resource)
             .replace("{detail}", &detail);
-        let primary_message = if detail.is_empty() { rule.spec.title.clone() } else { detail };
+        let primary_message = if primary_message.is_empty() { rule.spec.title.clone() } else { primary_message };
         Finding {
             rule_id: rule.spec.id.clone(),
             severity: rule.spec.severity,
@@ -226,10 +235,19 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The source span a witness stands for.
+    /// The source span a witness stands for. Raw spans (whole policy documents) are cut to their
+    /// first line: the label says which document, the snippet stays short.
     pub fn span_of(&self, at: &WitnessAt) -> Span {
         match at {
-            WitnessAt::Span(s) => *s,
+            WitnessAt::Span(s) => {
+                let text = self.graph_text(s.file);
+                let end = text
+                    .get(s.start..s.end)
+                    .and_then(|t| t.find('\n'))
+                    .map(|i| s.start + i)
+                    .unwrap_or(s.end);
+                Span { end, ..*s }
+            }
             WitnessAt::Route(Subject::Node(id), route) => self.graph.node(*id).span_at(route),
             WitnessAt::Route(Subject::Statement { doc, stmt }, route) => {
                 let d = &self.policies[*doc];
@@ -660,13 +678,13 @@ impl<'a> Engine<'a> {
         }
         let who = match &principal {
             Some(PrincipalQuery::Service(p)) => format!("`{}`", p.last().cloned().unwrap_or_default()),
-            _ => "the role".to_string(),
+            _ => String::new(),
         };
+        let who = if who.is_empty() { who } else { format!("{who} ") };
         if !missing.is_empty() {
-            let verb = if service.is_some() { "does not allow" } else { "does not allow" };
             return Outcome::new(
                 Tri::False,
-                vec![Witness { at, message: format!("{what} {verb} {who} {}", missing.join(", ")) }],
+                vec![Witness { at, message: format!("{what} does not allow {who}{}", missing.join(", ")) }],
             );
         }
         if unknown {
@@ -674,7 +692,7 @@ impl<'a> Engine<'a> {
         }
         allowing.sort();
         allowing.dedup();
-        Outcome::new(Tri::True, vec![Witness { at, message: format!("{what} allows {who} {}", actions.join(", ")) }])
+        Outcome::new(Tri::True, vec![Witness { at, message: format!("{what} allows {who}{}", actions.join(", ")) }])
     }
 
     fn actions_outside(&self, s: Subject, p: &JsonPath, list: &[String]) -> Outcome {

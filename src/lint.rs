@@ -145,7 +145,7 @@ fn run(
     }
     let graph = build_graph(&sources, &ids, &mut errors);
     let policies = policy::extract(&graph);
-    let engine = Engine::new(&graph, &policies);
+    let engine = Engine::new(&sources, &graph, &policies);
     let enabled = |r: &crate::rules::Rule| {
         (settings.select.is_empty() || settings.select.iter().any(|s| s == r.id()))
             && !settings.skip.iter().any(|s| s == r.id())

@@ -85,8 +85,17 @@ fn finding_item(sources: &Sources, f: &Finding) -> Item {
     let file = f.primary.span.file;
     let mut labels = vec![label(&f.primary, true)];
     let mut related = Vec::new();
+    // Labels close to the primary share its snippet; distant ones (or in other files) get their
+    // own, so the output never prints the hundred lines between two labels.
+    let src = sources.get(file);
+    let primary_line = src.position(f.primary.span.start).line;
+    let primary_end_line = src.position(f.primary.span.end).line;
     for l in &f.related {
-        if l.span.file == file {
+        let near = l.span.file == file && {
+            let line = src.position(l.span.start).line;
+            line + 6 >= primary_line && line <= primary_end_line + 6
+        };
+        if near {
             labels.push(label(l, false));
         } else {
             related.push(Item {
