@@ -72,13 +72,16 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             .follow_links(false)
             .filter_entry(|e| {
                 !(e.file_type().is_some_and(|t| t.is_dir())
-                    && e.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
             })
             .build();
         for entry in walker {
             match entry {
                 Ok(e) => {
-                    if e.file_type().is_some_and(|t| t.is_file()) && input_kind(e.path()).is_some() {
+                    if e.file_type().is_some_and(|t| t.is_file()) && input_kind(e.path()).is_some()
+                    {
                         out.files.push(e.into_path());
                     }
                 }
@@ -101,7 +104,11 @@ pub fn display_path(path: &Path) -> String {
     let rel = cwd
         .as_deref()
         .and_then(|c| {
-            let abs = if path.is_absolute() { path.to_path_buf() } else { c.join(path) };
+            let abs = if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                c.join(path)
+            };
             abs.strip_prefix(c).ok().map(Path::to_path_buf)
         })
         .unwrap_or_else(|| path.to_path_buf());

@@ -52,6 +52,9 @@ pub struct Witness {
     pub at: WitnessAt,
     /// What to say there.
     pub message: String,
+    /// True for witnesses of plain value tests (`equals`, `exists`, ...). In a `forbid` check
+    /// they only choose the primary label: "`Effect` is Allow" as a label is noise.
+    pub value_test: bool,
 }
 
 /// Where a witness points.
@@ -90,8 +93,16 @@ pub struct Engine<'a> {
 
 impl<'a> Engine<'a> {
     /// A context over the run's sources, its graph and its extracted policy documents.
-    pub fn new(sources: &'a Sources, graph: &'a ResourceGraph, policies: &'a [PolicyDocument]) -> Self {
-        Engine { sources, graph, policies }
+    pub fn new(
+        sources: &'a Sources,
+        graph: &'a ResourceGraph,
+        policies: &'a [PolicyDocument],
+    ) -> Self {
+        Engine {
+            sources,
+            graph,
+            policies,
+        }
     }
 
     fn graph_text(&self, file: crate::source::FileId) -> &str {
@@ -124,12 +135,22 @@ impl<'a> Engine<'a> {
                 self.graph
                     .of_type(Format::Terraform, t)
                     .iter()
-                    .filter(|id| matches!(self.graph.node(**id).kind, NodeKind::Resource | NodeKind::Data))
+                    .filter(|id| {
+                        matches!(
+                            self.graph.node(**id).kind,
+                            NodeKind::Resource | NodeKind::Data
+                        )
+                    })
                     .map(|id| Subject::Node(*id)),
             );
         }
         for t in &c.cloudformation {
-            out.extend(self.graph.of_type(Format::Cloudformation, t).iter().map(|id| Subject::Node(*id)));
+            out.extend(
+                self.graph
+                    .of_type(Format::Cloudformation, t)
+                    .iter()
+                    .map(|id| Subject::Node(*id)),
+            );
         }
         if !c.policy_statements.is_empty() {
             for (d, doc) in self.policies.iter().enumerate() {
@@ -145,20 +166,30 @@ impl<'a> Engine<'a> {
 
     /// Evaluates one check on one subject; `Some` when it fires.
     pub fn check(&self, rule: &Rule, check: &Check, subject: Subject) -> Option<Finding> {
-        if let Some(w) = &check.when {
-            if self.eval(w, subject, 0).truth != Tri::True {
-                return None;
-            }
+        if let Some(w) = &check.when
+            && self.eval(w, subject, 0).truth != Tri::True
+        {
+            return None;
         }
         let out = self.eval(&check.cond, subject, 0);
-        let fires = if check.forbid { out.truth == Tri::True } else { out.truth == Tri::False };
+        let fires = if check.forbid {
+            out.truth == Tri::True
+        } else {
+            out.truth == Tri::False
+        };
         if !fires {
             return None;
         }
         Some(self.finding(rule, check, subject, out.witnesses))
     }
 
-    fn finding(&self, rule: &Rule, check: &Check, subject: Subject, witnesses: Vec<Witness>) -> Finding {
+    fn finding(
+        &self,
+        rule: &Rule,
+        check: &Check,
+        subject: Subject,
+        witnesses: Vec<Witness>,
+    ) -> Finding {
         let root = self.root(subject);
         let at_routes: Vec<Route> = check
             .at
@@ -167,7 +198,9 @@ impl<'a> Engine<'a> {
             .collect();
         let on_subject = |w: &Witness| matches!(&w.at, WitnessAt::Route(s, _) if *s == subject);
         let under_at = |w: &Witness| match &w.at {
-            WitnessAt::Route(s, r) => *s == subject && at_routes.iter().any(|a| route_starts_with(r, a)),
+            WitnessAt::Route(s, r) => {
+                *s == subject && at_routes.iter().any(|a| route_starts_with(r, a))
+            }
             WitnessAt::Span(_) => false,
         };
         // The primary label: a witness under `at`, else the `at` location itself, else the first
@@ -179,7 +212,10 @@ impl<'a> Engine<'a> {
                 None
             }
         });
-        let first_detail = witnesses.first().map(|w| w.message.clone()).unwrap_or_default();
+        let first_detail = witnesses
+            .first()
+            .map(|w| w.message.clone())
+            .unwrap_or_default();
         let (primary, detail, primary_message) = match primary_idx {
             Some(i) => {
                 let m = witnesses[i].message.clone();
@@ -193,14 +229,17 @@ impl<'a> Engine<'a> {
         };
         let mut related: Vec<Label> = Vec::new();
         for (i, w) in witnesses.iter().enumerate() {
-            if Some(i) == primary_idx {
+            if Some(i) == primary_idx || (check.forbid && w.value_test) {
                 continue;
             }
             let span = self.span_of(&w.at);
             if span == primary || related.iter().any(|l| l.span == span) {
                 continue;
             }
-            related.push(Label { span, message: w.message.clone() });
+            related.push(Label {
+                span,
+                message: w.message.clone(),
+            });
         }
         let node = self.owner(subject);
         let resource = node.address.clone();
@@ -208,12 +247,19 @@ impl<'a> Engine<'a> {
             .message
             .replace("{resource}", &resource)
             .replace("{detail}", &detail);
-        let primary_message = if primary_message.is_empty() { rule.spec.title.clone() } else { primary_message };
+        let primary_message = if primary_message.is_empty() {
+            rule.spec.title.clone()
+        } else {
+            primary_message
+        };
         Finding {
             rule_id: rule.spec.id.clone(),
             severity: rule.spec.severity,
             message,
-            primary: Label { span: primary, message: primary_message },
+            primary: Label {
+                span: primary,
+                message: primary_message,
+            },
             related,
             resource,
             help: rule.spec.help.trim().to_string(),
@@ -240,13 +286,25 @@ impl<'a> Engine<'a> {
     pub fn span_of(&self, at: &WitnessAt) -> Span {
         match at {
             WitnessAt::Span(s) => {
+                // The whole line the document starts on, from its first non-blank character:
+                // `policy = jsonencode({` or `data "aws_iam_policy_document" "x" {`.
                 let text = self.graph_text(s.file);
-                let end = text
-                    .get(s.start..s.end)
-                    .and_then(|t| t.find('\n'))
+                let Some(before) = text.get(..s.start) else {
+                    return *s;
+                };
+                let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+                let start = line_start
+                    + (before.len() - line_start - before[line_start..].trim_start().len());
+                let end = text[s.start..]
+                    .find('\n')
                     .map(|i| s.start + i)
-                    .unwrap_or(s.end);
-                Span { end, ..*s }
+                    .unwrap_or(text.len());
+                let end = start + text[start..end].trim_end().len();
+                Span {
+                    file: s.file,
+                    start,
+                    end: end.max(start),
+                }
             }
             WitnessAt::Route(Subject::Node(id), route) => self.graph.node(*id).span_at(route),
             WitnessAt::Route(Subject::Statement { doc, stmt }, route) => {
@@ -279,51 +337,101 @@ impl<'a> Engine<'a> {
             }
             CCond::Exists(p) => self.exists(p, s, true),
             CCond::Absent(p) => self.exists(p, s, false),
-            CCond::Equals { path, value, q } => self.test(path, s, *q, &|v| {
-                value_eq(v, value).map(|ok| (ok, describe(v)))
-            }, &format!("{}", json_short(value))),
-            CCond::OneOf { path, values, q } => self.test(path, s, *q, &|v| {
-                let mut any_unknown = false;
-                for x in values {
-                    match value_eq(v, x) {
-                        Some(true) => return Some((true, describe(v))),
-                        None => any_unknown = true,
-                        Some(false) => {}
+            CCond::Equals { path, value, q } => self.test(
+                path,
+                s,
+                *q,
+                &|v| value_eq(v, value).map(|ok| (ok, describe(v))),
+                &json_short(value),
+            ),
+            CCond::OneOf { path, values, q } => self.test(
+                path,
+                s,
+                *q,
+                &|v| {
+                    let mut any_unknown = false;
+                    for x in values {
+                        match value_eq(v, x) {
+                            Some(true) => return Some((true, describe(v))),
+                            None => any_unknown = true,
+                            Some(false) => {}
+                        }
                     }
-                }
-                if any_unknown { None } else { Some((false, describe(v))) }
-            }, &format!("one of {}", values.iter().map(json_short).collect::<Vec<_>>().join(", "))),
-            CCond::Matches { path, regex, q } => self.test(path, s, *q, &|v| match &v.val {
-                Val::String(x) => Some((regex.is_match(x), describe(v))),
-                Val::Unknown(_) => None,
-                _ => Some((false, describe(v))),
-            }, &format!("matching `{}`", regex.as_str())),
-            CCond::Compare { path, op, value, q } => self.test(path, s, *q, &|v| {
-                let n = match &v.val {
-                    Val::Number(n) => *n,
-                    Val::String(x) => x.parse::<f64>().ok()?,
-                    Val::Unknown(_) => return None,
-                    _ => return Some((false, describe(v))),
-                };
-                let ok = match op {
-                    CmpOp::Lt => n < *value,
-                    CmpOp::Le => n <= *value,
-                    CmpOp::Gt => n > *value,
-                    CmpOp::Ge => n >= *value,
-                    CmpOp::Eq => n == *value,
-                    CmpOp::Ne => n != *value,
-                };
-                Some((ok, describe(v)))
-            }, &format!("{op:?} {value}")),
-            CCond::Follow { path, to, through, when, require, label } => {
-                self.follow(s, path, to, through, when.as_deref(), require, label.as_deref(), depth)
-            }
-            CCond::Referrers { types, via, where_, min } => {
-                self.referrers(s, types, via, where_.as_deref(), *min, depth)
-            }
-            CCond::PolicyAllows { document, service, actions, resource } => {
-                self.policy_allows(s, document, service.as_deref(), actions, resource)
-            }
+                    if any_unknown {
+                        None
+                    } else {
+                        Some((false, describe(v)))
+                    }
+                },
+                &format!(
+                    "one of {}",
+                    values.iter().map(json_short).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+            CCond::Matches { path, regex, q } => self.test(
+                path,
+                s,
+                *q,
+                &|v| match &v.val {
+                    Val::String(x) => Some((regex.is_match(x), describe(v))),
+                    Val::Unknown(_) => None,
+                    _ => Some((false, describe(v))),
+                },
+                &format!("matching `{}`", regex.as_str()),
+            ),
+            CCond::Compare { path, op, value, q } => self.test(
+                path,
+                s,
+                *q,
+                &|v| {
+                    let n = match &v.val {
+                        Val::Number(n) => *n,
+                        Val::String(x) => x.parse::<f64>().ok()?,
+                        Val::Unknown(_) => return None,
+                        _ => return Some((false, describe(v))),
+                    };
+                    let ok = match op {
+                        CmpOp::Lt => n < *value,
+                        CmpOp::Le => n <= *value,
+                        CmpOp::Gt => n > *value,
+                        CmpOp::Ge => n >= *value,
+                        CmpOp::Eq => n == *value,
+                        CmpOp::Ne => n != *value,
+                    };
+                    Some((ok, describe(v)))
+                },
+                &format!("{op:?} {value}"),
+            ),
+            CCond::Follow {
+                path,
+                to,
+                through,
+                when,
+                require,
+                label,
+            } => self.follow(
+                s,
+                path,
+                to,
+                through,
+                when.as_deref(),
+                require,
+                label.as_deref(),
+                depth,
+            ),
+            CCond::Referrers {
+                types,
+                via,
+                where_,
+                min,
+            } => self.referrers(s, types, via, where_.as_deref(), *min, depth),
+            CCond::PolicyAllows {
+                document,
+                service,
+                actions,
+                resource,
+                name,
+            } => self.policy_allows(s, document, service.as_deref(), actions, resource, name),
             CCond::ActionsOutside { path, list } => self.actions_outside(s, path, list),
             CCond::AccountRootPrincipal(expected) => self.account_root(s, *expected),
             CCond::ConditionKey(patterns) => self.condition_key(s, patterns),
@@ -340,7 +448,11 @@ impl<'a> Engine<'a> {
             (_, false) => Tri::True,
         };
         if let Some(m) = matches.iter().find(|m| !m.partial) {
-            let w = Witness { at: WitnessAt::Route(s, m.route.clone()), message: format!("`{}` is set", last_key(&m.route)) };
+            let w = Witness {
+                at: WitnessAt::Route(s, m.route.clone()),
+                message: format!("`{}` is set", last_key(&m.route)),
+                value_test: true,
+            };
             return Outcome::new(flip(Tri::True), vec![w]);
         }
         if matches.iter().any(|m| m.partial) {
@@ -348,8 +460,9 @@ impl<'a> Engine<'a> {
         }
         let route = p.deepest_existing(root);
         let w = Witness {
+            message: missing_message(p, &route, ""),
             at: WitnessAt::Route(s, route),
-            message: format!("`{}` is not set", display_path(p)),
+            value_test: true,
         };
         Outcome::new(flip(Tri::False), vec![w])
     }
@@ -370,8 +483,9 @@ impl<'a> Engine<'a> {
             return Outcome::new(
                 Tri::False,
                 vec![Witness {
+                    message: missing_message(p, &route, expected),
                     at: WitnessAt::Route(s, route),
-                    message: format!("`{}` is not set (expected {expected})", display_path(p)),
+                    value_test: true,
                 }],
             );
         }
@@ -394,6 +508,7 @@ impl<'a> Engine<'a> {
                         } else {
                             format!("`{key}` is {shown}, expected {expected}")
                         },
+                        value_test: true,
                     };
                     if ok { trues.push(w) } else { falses.push(w) }
                 }
@@ -465,7 +580,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let node = self.graph.node(n);
-            if to.iter().any(|t| *t == node.type_name) {
+            if to.contains(&node.type_name) {
                 finals.push((n, route));
             } else if let Some((_, hp)) = through.iter().find(|(t, _)| *t == node.type_name) {
                 hops += 1;
@@ -501,7 +616,14 @@ impl<'a> Engine<'a> {
             let msg = label
                 .map(|l| l.replace("{target}", &tnode.address))
                 .unwrap_or_else(|| format!("references `{}`", tnode.address));
-            o.witnesses.insert(0, Witness { at: WitnessAt::Route(s, route), message: msg });
+            o.witnesses.insert(
+                0,
+                Witness {
+                    at: WitnessAt::Route(s, route),
+                    message: msg,
+                    value_test: false,
+                },
+            );
             outs.push(o);
         }
         combine_all(outs)
@@ -527,10 +649,14 @@ impl<'a> Engine<'a> {
         let mut seen = HashSet::new();
         for e in self.graph.incoming(id) {
             let from = self.graph.node(e.from);
-            if !types.iter().any(|t| *t == from.type_name) || !seen.insert(e.from) {
+            if !types.contains(&from.type_name) || !seen.insert(e.from) {
                 continue;
             }
-            let via_routes: Vec<Route> = via.query(&from.attrs).into_iter().map(|m| m.route).collect();
+            let via_routes: Vec<Route> = via
+                .query(&from.attrs)
+                .into_iter()
+                .map(|m| m.route)
+                .collect();
             if !via_routes.iter().any(|r| route_starts_with(&e.route, r)) {
                 seen.remove(&e.from);
                 continue;
@@ -544,6 +670,7 @@ impl<'a> Engine<'a> {
                 Tri::True => counted.push(Witness {
                     at: WitnessAt::Route(rs, e.route.clone()),
                     message: format!("`{}` refers to it", from.address),
+                    value_test: false,
                 }),
                 Tri::Unknown => unknown = true,
                 Tri::False => {}
@@ -569,7 +696,10 @@ impl<'a> Engine<'a> {
                     // could hold any id.
                     let unresolved = (m.partial || m.value.is_unknown())
                         && !self.graph.references_from(*cand, &m.route).any(|e| {
-                            matches!(self.graph.node(e.to).kind, NodeKind::Resource | NodeKind::Data)
+                            matches!(
+                                self.graph.node(e.to).kind,
+                                NodeKind::Resource | NodeKind::Data
+                            )
                         });
                     if unresolved {
                         return Outcome::unknown();
@@ -582,6 +712,7 @@ impl<'a> Engine<'a> {
             vec![Witness {
                 at: WitnessAt::Route(s, Vec::new()),
                 message: format!("no {} refers to `{}`", types.join(" or "), node.address),
+                value_test: false,
             }],
         )
     }
@@ -592,8 +723,17 @@ impl<'a> Engine<'a> {
             .of_type(node.format, "aws")
             .iter()
             .map(|p| self.graph.node(*p))
-            .filter(|p| p.kind == NodeKind::Provider && p.module == node.module && p.attrs.get("alias").is_none())
-            .find_map(|p| p.attrs.get("region").and_then(|r| r.as_str()).map(str::to_string))
+            .filter(|p| {
+                p.kind == NodeKind::Provider
+                    && p.module == node.module
+                    && p.attrs.get("alias").is_none()
+            })
+            .find_map(|p| {
+                p.attrs
+                    .get("region")
+                    .and_then(|r| r.as_str())
+                    .map(str::to_string)
+            })
     }
 
     fn policy_allows(
@@ -603,28 +743,43 @@ impl<'a> Engine<'a> {
         service: Option<&str>,
         actions: &[String],
         resource: &str,
+        name: &str,
     ) -> Outcome {
         let Subject::Node(id) = s else {
             return Outcome::unknown();
         };
         let node = self.graph.node(id);
         // Find the document: (value, where to point, description).
-        let mut found: Option<(Spanned, WitnessAt, &'static str)> = None;
+        let mut found: Option<(Spanned, WitnessAt, String)> = None;
         'sources: for src in sources {
             match src {
-                CDocSource::Referrer { type_name, via, path } => {
+                CDocSource::Referrer {
+                    type_name,
+                    via,
+                    path,
+                } => {
                     for e in self.graph.incoming(id) {
                         let from = self.graph.node(e.from);
                         if from.type_name != *type_name {
                             continue;
                         }
-                        let via_ok = via.query(&from.attrs).iter().any(|m| route_starts_with(&e.route, &m.route));
+                        let via_ok = via
+                            .query(&from.attrs)
+                            .iter()
+                            .any(|m| route_starts_with(&e.route, &m.route));
                         if !via_ok {
                             continue;
                         }
                         if let Some(m) = path.query(&from.attrs).into_iter().next() {
-                            let at = m.value.span.map(WitnessAt::Span).unwrap_or(WitnessAt::Route(Subject::Node(e.from), m.route.clone()));
-                            found = Some((m.value.clone(), at, "key policy"));
+                            let at = m
+                                .value
+                                .span
+                                .map(WitnessAt::Span)
+                                .unwrap_or(WitnessAt::Route(
+                                    Subject::Node(e.from),
+                                    m.route.clone(),
+                                ));
+                            found = Some((m.value.clone(), at, name.to_string()));
                             break 'sources;
                         }
                     }
@@ -634,8 +789,12 @@ impl<'a> Engine<'a> {
                         if m.partial {
                             return Outcome::unknown();
                         }
-                        let at = m.value.span.map(WitnessAt::Span).unwrap_or(WitnessAt::Route(s, m.route.clone()));
-                        found = Some((m.value.clone(), at, "policy"));
+                        let at = m
+                            .value
+                            .span
+                            .map(WitnessAt::Span)
+                            .unwrap_or(WitnessAt::Route(s, m.route.clone()));
+                        found = Some((m.value.clone(), at, name.to_string()));
                         break 'sources;
                     }
                 }
@@ -643,7 +802,9 @@ impl<'a> Engine<'a> {
                     found = Some((
                         policy::default_key_policy(),
                         WitnessAt::Route(s, Vec::new()),
-                        "default key policy (no `policy` set: only the account root may use the key)",
+                        format!(
+                            "the default {name} (none is set; it lets only the account root use the key)"
+                        ),
                     ));
                     break 'sources;
                 }
@@ -655,7 +816,10 @@ impl<'a> Engine<'a> {
         let Some(doc) = policy::normalize(&value) else {
             return Outcome::unknown();
         };
-        let statements = doc.get("Statement").and_then(|s| s.as_array()).unwrap_or(&[]);
+        let statements = doc
+            .get("Statement")
+            .and_then(|s| s.as_array())
+            .unwrap_or(&[]);
         let principal = service.map(|svc| {
             let mut pats = vec![format!("{svc}.amazonaws.com")];
             match self.region_of(id) {
@@ -668,7 +832,11 @@ impl<'a> Engine<'a> {
         let mut unknown = false;
         let mut allowing = Vec::new();
         for a in actions {
-            let req = Request { action: a, resource, principal: principal.as_ref() };
+            let req = Request {
+                action: a,
+                resource,
+                principal: principal.as_ref(),
+            };
             let ev = policy::evaluate(statements, &req);
             match ev.decision {
                 Decision::Allow => allowing.extend(ev.statements),
@@ -677,14 +845,24 @@ impl<'a> Engine<'a> {
             }
         }
         let who = match &principal {
-            Some(PrincipalQuery::Service(p)) => format!("`{}`", p.last().cloned().unwrap_or_default()),
+            Some(PrincipalQuery::Service(p)) => {
+                format!("`{}`", p.last().cloned().unwrap_or_default())
+            }
             _ => String::new(),
         };
-        let who = if who.is_empty() { who } else { format!("{who} ") };
+        let who = if who.is_empty() {
+            who
+        } else {
+            format!("{who} ")
+        };
         if !missing.is_empty() {
             return Outcome::new(
                 Tri::False,
-                vec![Witness { at, message: format!("{what} does not allow {who}{}", missing.join(", ")) }],
+                vec![Witness {
+                    at,
+                    message: format!("{what} does not allow {who}{}", missing.join(", ")),
+                    value_test: false,
+                }],
             );
         }
         if unknown {
@@ -692,7 +870,14 @@ impl<'a> Engine<'a> {
         }
         allowing.sort();
         allowing.dedup();
-        Outcome::new(Tri::True, vec![Witness { at, message: format!("{what} allows {who}{}", actions.join(", ")) }])
+        Outcome::new(
+            Tri::True,
+            vec![Witness {
+                at,
+                message: format!("{what} allows {who}{}", actions.join(", ")),
+                value_test: false,
+            }],
+        )
     }
 
     fn actions_outside(&self, s: Subject, p: &JsonPath, list: &[String]) -> Outcome {
@@ -706,6 +891,7 @@ impl<'a> Engine<'a> {
                         outside.push(Witness {
                             at: WitnessAt::Route(s, m.route.clone()),
                             message: format!("`{a}` supports resource-level permissions"),
+                            value_test: false,
                         });
                     }
                 }
@@ -730,7 +916,11 @@ impl<'a> Engine<'a> {
                     Some(_) => m.get("AWS").into_iter().collect(),
                     None => Vec::new(),
                 };
-                let mut t = if items.is_empty() { Tri::False } else { Tri::True };
+                let mut t = if items.is_empty() {
+                    Tri::False
+                } else {
+                    Tri::True
+                };
                 for it in items {
                     match &it.val {
                         Val::String(x) if is_account_root(x) => {}
@@ -769,10 +959,18 @@ impl<'a> Engine<'a> {
             if let Val::Object(keys) = &keys.val {
                 for k in keys.keys() {
                     if patterns.iter().any(|p| policy::action_matches(p, k)) {
-                        let route = vec![Seg::Key("Condition".into()), Seg::Key(op.clone()), Seg::Key(k.clone())];
+                        let route = vec![
+                            Seg::Key("Condition".into()),
+                            Seg::Key(op.clone()),
+                            Seg::Key(k.clone()),
+                        ];
                         return Outcome::new(
                             Tri::True,
-                            vec![Witness { at: WitnessAt::Route(s, route), message: format!("scoped by condition `{k}`") }],
+                            vec![Witness {
+                                at: WitnessAt::Route(s, route),
+                                message: format!("scoped by condition `{k}`"),
+                                value_test: false,
+                            }],
                         );
                     }
                 }
@@ -795,9 +993,13 @@ fn is_account_root(s: &str) -> bool {
         return false;
     };
     let mut parts = rest.splitn(5, ':');
-    let (Some(partition), Some(svc), Some(region), Some(account), Some(res)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(partition), Some(svc), Some(region), Some(account), Some(res)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return false;
     };
     partition.starts_with("aws")
@@ -810,23 +1012,37 @@ fn is_account_root(s: &str) -> bool {
 
 fn combine_all(outs: Vec<Outcome>) -> Outcome {
     if outs.iter().any(|o| o.truth == Tri::False) {
-        let w = outs.into_iter().filter(|o| o.truth == Tri::False).flat_map(|o| o.witnesses).collect();
+        let w = outs
+            .into_iter()
+            .filter(|o| o.truth == Tri::False)
+            .flat_map(|o| o.witnesses)
+            .collect();
         Outcome::new(Tri::False, w)
     } else if outs.iter().any(|o| o.truth == Tri::Unknown) {
         Outcome::unknown()
     } else {
-        Outcome::new(Tri::True, outs.into_iter().flat_map(|o| o.witnesses).collect())
+        Outcome::new(
+            Tri::True,
+            outs.into_iter().flat_map(|o| o.witnesses).collect(),
+        )
     }
 }
 
 fn combine_any(outs: Vec<Outcome>) -> Outcome {
     if outs.iter().any(|o| o.truth == Tri::True) {
-        let w = outs.into_iter().filter(|o| o.truth == Tri::True).flat_map(|o| o.witnesses).collect();
+        let w = outs
+            .into_iter()
+            .filter(|o| o.truth == Tri::True)
+            .flat_map(|o| o.witnesses)
+            .collect();
         Outcome::new(Tri::True, w)
     } else if outs.iter().any(|o| o.truth == Tri::Unknown) {
         Outcome::unknown()
     } else {
-        Outcome::new(Tri::False, outs.into_iter().flat_map(|o| o.witnesses).collect())
+        Outcome::new(
+            Tri::False,
+            outs.into_iter().flat_map(|o| o.witnesses).collect(),
+        )
     }
 }
 
@@ -871,6 +1087,30 @@ fn last_key(route: &[Seg]) -> String {
         .unwrap_or_else(|| route_to_string(route))
 }
 
+/// "`deployment_circuit_breaker` is not set": names the first missing step of the path.
+fn missing_message(p: &JsonPath, existing: &[Seg], expected: &str) -> String {
+    let prefix = p.static_prefix();
+    let keys_existing = existing.iter().filter(|s| matches!(s, Seg::Key(_))).count();
+    let missing = prefix
+        .iter()
+        .filter_map(|s| match s {
+            Seg::Key(k) => Some(k.as_str()),
+            Seg::Index(_) => None,
+        })
+        .nth(keys_existing);
+    let is_last = prefix.iter().filter(|s| matches!(s, Seg::Key(_))).count() == keys_existing + 1;
+    match missing {
+        Some(k) if is_last && !expected.is_empty() => {
+            format!("`{k}` is not set (expected {expected})")
+        }
+        Some(k) => format!("`{k}` is not set"),
+        None => format!("`{}` is not set", display_path(p)),
+    }
+}
+
 fn display_path(p: &JsonPath) -> String {
-    p.as_str().trim_start_matches("$.").replace("[*]", "").to_string()
+    p.as_str()
+        .trim_start_matches("$.")
+        .replace("[*]", "")
+        .to_string()
 }

@@ -108,7 +108,12 @@ impl Finding {
         let text = file.slice(self.primary.span);
         let normalized: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut h = Fnv64::new();
-        for part in [self.rule_id.as_str(), file.path.as_str(), self.resource.as_str(), &normalized] {
+        for part in [
+            self.rule_id.as_str(),
+            file.path.as_str(),
+            self.resource.as_str(),
+            &normalized,
+        ] {
             h.write(part.as_bytes());
             h.write(&[0]);
         }

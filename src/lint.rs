@@ -51,10 +51,20 @@ pub struct Report {
 }
 
 /// In-memory input: `(display path, text)` pairs, for tests and the rule harness.
-pub fn lint_sources(inputs: Vec<(String, String)>, registry: &Registry, settings: &Settings) -> Result<Report, LintError> {
+pub fn lint_sources(
+    inputs: Vec<(String, String)>,
+    registry: &Registry,
+    settings: &Settings,
+) -> Result<Report, LintError> {
     let loaded = inputs
         .into_iter()
-        .map(|(path, text)| Ok(SourceFile::new(path.clone(), PathBuf::from(path), Arc::from(text))))
+        .map(|(path, text)| {
+            Ok(SourceFile::new(
+                path.clone(),
+                PathBuf::from(path),
+                Arc::from(text),
+            ))
+        })
         .collect();
     run(loaded, Vec::new(), registry, settings)
 }
@@ -63,7 +73,8 @@ pub fn lint_sources(inputs: Vec<(String, String)>, registry: &Registry, settings
 pub fn lint(settings: &Settings, registry: &Registry) -> Result<Report, LintError> {
     check_rule_ids(settings, registry)?;
     let found = discover::discover(&settings.paths);
-    let loaded: Vec<Result<SourceFile, ReadError>> = found.files.par_iter().map(|p| read(p)).collect();
+    let loaded: Vec<Result<SourceFile, Box<ReadError>>> =
+        found.files.par_iter().map(|p| read(p)).collect();
     run(loaded, found.errors, registry, settings)
 }
 
@@ -86,12 +97,18 @@ pub struct ReadError {
     pub offset: usize,
 }
 
-fn read(path: &Path) -> Result<SourceFile, ReadError> {
+fn read(path: &Path) -> Result<SourceFile, Box<ReadError>> {
     let display = discover::display_path(path);
-    let err = |message: String| ReadError {
-        text: None,
-        error: InputError { path: display.clone(), span: None, message },
-        offset: 0,
+    let err = |message: String| {
+        Box::new(ReadError {
+            text: None,
+            error: InputError {
+                path: display.clone(),
+                span: None,
+                message,
+            },
+            offset: 0,
+        })
     };
     let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read file: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
@@ -103,26 +120,37 @@ fn read(path: &Path) -> Result<SourceFile, ReadError> {
     }
     let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read file: {e}")))?;
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(display, path.to_path_buf(), Arc::from(text))),
+        Ok(text) => Ok(SourceFile::new(
+            display,
+            path.to_path_buf(),
+            Arc::from(text),
+        )),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            Err(ReadError {
-                text: Some(SourceFile::new(display.clone(), path.to_path_buf(), Arc::from(prefix))),
+            Err(Box::new(ReadError {
+                text: Some(SourceFile::new(
+                    display.clone(),
+                    path.to_path_buf(),
+                    Arc::from(prefix),
+                )),
                 error: InputError {
                     path: display,
                     span: None,
-                    message: format!("not UTF-8 text: invalid byte 0x{:02x}; is this a binary file?", bytes[valid]),
+                    message: format!(
+                        "not UTF-8 text: invalid byte 0x{:02x}; is this a binary file?",
+                        bytes[valid]
+                    ),
                 },
                 offset: valid,
-            })
+            }))
         }
     }
 }
 
 fn run(
-    loaded: Vec<Result<SourceFile, ReadError>>,
+    loaded: Vec<Result<SourceFile, Box<ReadError>>>,
     mut errors: Vec<InputError>,
     registry: &Registry,
     settings: &Settings,
@@ -134,13 +162,15 @@ fn run(
     for r in loaded {
         match r {
             Ok(f) => ids.push(sources.add(f)),
-            Err(ReadError { text: Some(f), mut error, offset }) => {
-                // Keep the readable part so the error can be shown in context.
-                let id = sources.add(f);
-                error.span = Some(Span::new(id, offset..offset));
+            Err(e) => {
+                let ReadError { text, mut error, offset } = *e;
+                if let Some(f) = text {
+                    // Keep the readable part so the error can be shown in context.
+                    let id = sources.add(f);
+                    error.span = Some(Span::new(id, offset..offset));
+                }
                 errors.push(error);
             }
-            Err(ReadError { error, .. }) => errors.push(error),
         }
     }
     let graph = build_graph(&sources, &ids, &mut errors);
@@ -154,15 +184,38 @@ fn run(
     findings.sort_by(|a, b| {
         let fa = sources.get(a.primary.span.file);
         let fb = sources.get(b.primary.span.file);
-        (fa.path.as_str(), a.primary.span.start, &a.rule_id, a.primary.span.end, &a.message)
-            .cmp(&(fb.path.as_str(), b.primary.span.start, &b.rule_id, b.primary.span.end, &b.message))
+        (
+            fa.path.as_str(),
+            a.primary.span.start,
+            &a.rule_id,
+            a.primary.span.end,
+            &a.message,
+        )
+            .cmp(&(
+                fb.path.as_str(),
+                b.primary.span.start,
+                &b.rule_id,
+                b.primary.span.end,
+                &b.message,
+            ))
     });
-    errors.sort_by(|a, b| (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start))));
-    Ok(Report { sources, findings, errors, files })
+    errors.sort_by(|a, b| {
+        (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
+    });
+    Ok(Report {
+        sources,
+        findings,
+        errors,
+        files,
+    })
 }
 
 /// Parses every file in parallel and builds one graph; parse errors go to `errors`.
-pub fn build_graph(sources: &Sources, ids: &[FileId], errors: &mut Vec<InputError>) -> ResourceGraph {
+pub fn build_graph(
+    sources: &Sources,
+    ids: &[FileId],
+    errors: &mut Vec<InputError>,
+) -> ResourceGraph {
     let parsed: Vec<(FileId, Result<hcl_edit::structure::Body, InputError>)> = ids
         .par_iter()
         .map(|id| (*id, terraform::parse_file(*id, sources.get(*id))))
@@ -182,11 +235,13 @@ pub fn build_graph(sources: &Sources, ids: &[FileId], errors: &mut Vec<InputErro
             Some(i) => file.path[..i].to_string(),
             None => ".".to_string(),
         };
-        let m = modules.entry(dir.clone()).or_insert_with(|| terraform::ModuleInput {
-            dir,
-            files: Vec::new(),
-            tfvars: Vec::new(),
-        });
+        let m = modules
+            .entry(dir.clone())
+            .or_insert_with(|| terraform::ModuleInput {
+                dir,
+                files: Vec::new(),
+                tfvars: Vec::new(),
+            });
         match discover::input_kind(Path::new(&file.path)) {
             Some(InputKind::TerraformVars) => m.tfvars.push((id, file, body)),
             Some(InputKind::TerraformConfig) => m.files.push((id, file, body)),
@@ -197,9 +252,19 @@ pub fn build_graph(sources: &Sources, ids: &[FileId], errors: &mut Vec<InputErro
     for m in modules.values_mut() {
         m.files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
         // terraform.tfvars first, then *.auto.tfvars in lexical order.
-        m.tfvars.sort_by_key(|t| (!t.1.path.ends_with("/terraform.tfvars") && t.1.path != "terraform.tfvars", t.1.path.clone()));
+        m.tfvars.sort_by_key(|t| {
+            (
+                !t.1.path.ends_with("/terraform.tfvars") && t.1.path != "terraform.tfvars",
+                t.1.path.clone(),
+            )
+        });
     }
-    let fragments: Vec<_> = modules.values().collect::<Vec<_>>().par_iter().map(|m| terraform::build_module(m)).collect();
+    let fragments: Vec<_> = modules
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|m| terraform::build_module(m))
+        .collect();
     let mut builder = GraphBuilder::new();
     for f in fragments {
         builder.add(f);

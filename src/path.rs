@@ -225,12 +225,12 @@ fn walk<'a>(steps: &[Step], v: &'a Spanned, route: &mut Route, out: &mut Vec<Mat
             }
         }
         Step::Index(i) => {
-            if let Val::Array(a) = &v.val {
-                if let Some(x) = a.get(*i) {
-                    route.push(Seg::Index(*i));
-                    walk(rest, x, route, out);
-                    route.pop();
-                }
+            if let Val::Array(a) = &v.val
+                && let Some(x) = a.get(*i)
+            {
+                route.push(Seg::Index(*i));
+                walk(rest, x, route, out);
+                route.pop();
             }
         }
         Step::Wildcard => match &v.val {
@@ -256,7 +256,13 @@ fn walk<'a>(steps: &[Step], v: &'a Spanned, route: &mut Route, out: &mut Vec<Mat
     }
 }
 
-fn descend<'a>(name: &str, rest: &[Step], v: &'a Spanned, route: &mut Route, out: &mut Vec<Match<'a>>) {
+fn descend<'a>(
+    name: &str,
+    rest: &[Step],
+    v: &'a Spanned,
+    route: &mut Route,
+    out: &mut Vec<Match<'a>>,
+) {
     match &v.val {
         Val::Object(m) => {
             for (k, x) in m {
@@ -309,7 +315,14 @@ mod tests {
         let p = JsonPath::parse("$.deployment_circuit_breaker.rollback").unwrap();
         let m = p.query(&t);
         assert_eq!(m.len(), 1);
-        assert_eq!(m[0].route, vec![Seg::Key("deployment_circuit_breaker".into()), Seg::Index(0), Seg::Key("rollback".into())]);
+        assert_eq!(
+            m[0].route,
+            vec![
+                Seg::Key("deployment_circuit_breaker".into()),
+                Seg::Index(0),
+                Seg::Key("rollback".into())
+            ]
+        );
         let p2 = JsonPath::parse("$.deployment_circuit_breaker[*].rollback").unwrap();
         assert_eq!(p2.query(&t).len(), 1);
     }
@@ -332,7 +345,18 @@ mod tests {
     fn descendants_and_wildcards() {
         let t = tree(json!({"Statement": [{"Action": ["a", "b"]}, {"Action": "c"}]}));
         assert_eq!(JsonPath::parse("$..Action").unwrap().query(&t).len(), 2);
-        assert_eq!(JsonPath::parse("$.Statement[*].Action[*]").unwrap().query(&t).len(), 2);
-        assert_eq!(JsonPath::parse("$.Statement[1].Action").unwrap().query(&t)[0].value.as_str(), Some("c"));
+        assert_eq!(
+            JsonPath::parse("$.Statement[*].Action[*]")
+                .unwrap()
+                .query(&t)
+                .len(),
+            2
+        );
+        assert_eq!(
+            JsonPath::parse("$.Statement[1].Action").unwrap().query(&t)[0]
+                .value
+                .as_str(),
+            Some("c")
+        );
     }
 }

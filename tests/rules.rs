@@ -26,8 +26,12 @@ fn every_case_of_every_rule() {
                 select: vec![rule.id().to_string()],
                 ..Settings::default()
             };
-            let report = lint_sources(vec![(file_name(case.format).to_string(), case.code.clone())], &registry, &settings)
-                .expect("lint runs");
+            let report = lint_sources(
+                vec![(file_name(case.format).to_string(), case.code.clone())],
+                &registry,
+                &settings,
+            )
+            .expect("lint runs");
             let label = format!("{} case {i} ({:?}: {})", rule.id(), case.kind, case.name);
             if !report.errors.is_empty() {
                 failures.push(format!("{label}: input error {:?}", report.errors));
@@ -36,7 +40,13 @@ fn every_case_of_every_rule() {
             let lines: Vec<usize> = report
                 .findings
                 .iter()
-                .map(|f| report.sources.get(f.primary.span.file).position(f.primary.span.start).line)
+                .map(|f| {
+                    report
+                        .sources
+                        .get(f.primary.span.file)
+                        .position(f.primary.span.start)
+                        .line
+                })
                 .collect();
             let expected = match case.kind {
                 CaseKind::Bad => case.findings.unwrap_or(1),
@@ -46,22 +56,37 @@ fn every_case_of_every_rule() {
                 failures.push(format!(
                     "{label}: expected {expected} finding(s), got {} at lines {lines:?}: {:#?}",
                     report.findings.len(),
-                    report.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+                    report
+                        .findings
+                        .iter()
+                        .map(|f| &f.message)
+                        .collect::<Vec<_>>()
                 ));
                 continue;
             }
             if !case.lines.is_empty() && case.lines != lines {
-                failures.push(format!("{label}: expected primary labels on lines {:?}, got {lines:?}", case.lines));
+                failures.push(format!(
+                    "{label}: expected primary labels on lines {:?}, got {lines:?}",
+                    case.lines
+                ));
             }
             for f in &report.findings {
                 assert_eq!(f.rule_id, rule.id());
                 let file = report.sources.get(f.primary.span.file);
-                assert!(f.primary.span.end <= file.text.len(), "{label}: span outside the file");
+                assert!(
+                    f.primary.span.end <= file.text.len(),
+                    "{label}: span outside the file"
+                );
             }
         }
     }
     assert!(ran > 0);
-    assert!(failures.is_empty(), "{} failing case(s):\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing case(s):\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -75,9 +100,14 @@ fn the_seed_rules_exist_with_their_contracted_ids() {
         ("ecs-service-without-rollback", "high"),
         ("ecs-service-without-autoscaling", "medium"),
     ] {
-        let rule = registry.get(id).unwrap_or_else(|| panic!("rule {id} is missing"));
+        let rule = registry
+            .get(id)
+            .unwrap_or_else(|| panic!("rule {id} is missing"));
         assert_eq!(rule.spec.severity.as_str(), severity, "{id}");
-        assert!(rule.formats().contains(&Format::Terraform), "{id} supports terraform");
+        assert!(
+            rule.formats().contains(&Format::Terraform),
+            "{id} supports terraform"
+        );
     }
 }
 
@@ -86,7 +116,14 @@ fn docs_render_every_section() {
     let registry = Registry::builtin().expect("the built-in rule pack loads");
     for rule in registry.rules() {
         let md = rule.docs_markdown();
-        for section in ["## What it does", "## Why is this bad?", "## How to fix it", "## Example", "## Use instead", "## References"] {
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## How to fix it",
+            "## Example",
+            "## Use instead",
+            "## References",
+        ] {
             assert!(md.contains(section), "{}: docs lack `{section}`", rule.id());
         }
     }
@@ -94,8 +131,13 @@ fn docs_render_every_section() {
 
 #[test]
 fn malformed_rule_files_are_clear_errors() {
-    let load = |text: &str| iaclint::rules::load_rule("rules/x.yml", text).expect_err("must be rejected");
-    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/ecs-service-without-rollback.yml")).unwrap();
+    let load =
+        |text: &str| iaclint::rules::load_rule("rules/x.yml", text).expect_err("must be rejected");
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/ecs-service-without-rollback.yml"
+    ))
+    .unwrap();
 
     let e = load(&base.replace("severity: high", "severity: severe"));
     assert!(e.to_string().contains("rules/x.yml"), "{e}");
@@ -104,8 +146,14 @@ fn malformed_rule_files_are_clear_errors() {
     let e = load(&base.replace("id: ecs-service-without-rollback", "id: EcsRollback"));
     assert!(e.message.starts_with("id:"), "{e}");
 
-    let e = load(&base.replace("$.deployment_circuit_breaker.enable", "deployment_circuit_breaker.enable"));
-    assert!(e.message.contains("checks[0].require.all[0].equals.path"), "{e}");
+    let e = load(&base.replace(
+        "$.deployment_circuit_breaker.enable",
+        "deployment_circuit_breaker.enable",
+    ));
+    assert!(
+        e.message.contains("checks[0].require.all[0].equals.path"),
+        "{e}"
+    );
 
     let e = load(&base.replace("title:", "titel:"));
     assert!(e.to_string().contains("titel"), "unknown field named: {e}");

@@ -36,13 +36,17 @@ impl std::error::Error for Item {}
 
 impl Diagnostic for Item {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
@@ -104,7 +108,11 @@ fn finding_item(sources: &Sources, f: &Finding) -> Item {
                 message: l.message.clone(),
                 help: None,
                 source: named(sources, l.span.file),
-                labels: vec![label(l, true)],
+                // The heading already says it; the label only marks the place.
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    None,
+                    (l.span.start, l.span.len().max(1)),
+                )],
                 related: Vec::new(),
             });
         }
@@ -124,6 +132,31 @@ fn finding_item(sources: &Sources, f: &Finding) -> Item {
     }
 }
 
+/// Lines longer than this are not shown as snippets (minified JSON, hostile input): the location
+/// and message are printed instead, so one line cannot flood the terminal.
+const MAX_SNIPPET_LINE: usize = 400;
+
+fn line_too_long(sources: &Sources, span: crate::source::Span) -> bool {
+    let text = &sources.get(span.file).text;
+    let start = text
+        .get(..span.start)
+        .and_then(|t| t.rfind('\n'))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let end = text
+        .get(span.start..)
+        .and_then(|t| t.find('\n'))
+        .map(|i| span.start + i)
+        .unwrap_or(text.len());
+    end - start > MAX_SNIPPET_LINE
+}
+
+fn plain_location(sources: &Sources, span: crate::source::Span) -> String {
+    let f = sources.get(span.file);
+    let p = f.position(span.start);
+    format!("{}:{}:{}", f.path, p.line, p.column)
+}
+
 /// Writes every finding and error, then a summary line.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let theme = if opts.color {
@@ -137,6 +170,18 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     let mut buf = String::new();
     if !opts.quiet {
         for f in &report.findings {
+            if line_too_long(&report.sources, f.primary.span) {
+                writeln!(
+                    out,
+                    "{} [{}] {}: {}\n  help: {}\n",
+                    plain_location(&report.sources, f.primary.span),
+                    f.severity,
+                    f.rule_id,
+                    f.message,
+                    f.help
+                )?;
+                continue;
+            }
             buf.clear();
             // Rendering into a String cannot fail on I/O; a formatting failure is a bug in miette.
             handler
@@ -148,6 +193,14 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     for e in &report.errors {
         buf.clear();
         match e.span {
+            Some(span) if line_too_long(&report.sources, span) => {
+                writeln!(
+                    out,
+                    "error: {}: {}\n",
+                    plain_location(&report.sources, span),
+                    e.message
+                )?;
+            }
             Some(span) => {
                 let item = Item {
                     code: Some("parse-error".into()),
@@ -155,10 +208,15 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
                     message: format!("cannot lint {}: {}", e.path, e.message),
                     help: None,
                     source: named(&report.sources, span.file),
-                    labels: vec![LabeledSpan::new_primary_with_span(Some(e.message.clone()), (span.start, span.len()))],
+                    labels: vec![LabeledSpan::new_primary_with_span(
+                        Some(e.message.clone()),
+                        (span.start, span.len()),
+                    )],
                     related: Vec::new(),
                 };
-                handler.render_report(&mut buf, &item).map_err(io::Error::other)?;
+                handler
+                    .render_report(&mut buf, &item)
+                    .map_err(io::Error::other)?;
                 writeln!(out, "{buf}")?;
             }
             None => writeln!(out, "error: {}: {}\n", e.path, e.message)?,
@@ -170,7 +228,11 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     } else {
         format!(
             " ({})",
-            counts.iter().map(|(s, n)| format!("{n} {s}")).collect::<Vec<_>>().join(", ")
+            counts
+                .iter()
+                .map(|(s, n)| format!("{n} {s}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
     writeln!(

@@ -60,7 +60,11 @@ struct JsonSummary {
 
 fn ends(sources: &Sources, span: Span) -> (&str, Position, Position) {
     let f = sources.get(span.file);
-    (f.path.as_str(), f.position(span.start), f.position(span.end))
+    (
+        f.path.as_str(),
+        f.position(span.start),
+        f.position(span.end),
+    )
 }
 
 /// Writes the JSON report followed by a newline.
@@ -87,7 +91,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     .iter()
                     .map(|l| {
                         let (file, start, end) = ends(s, l.span);
-                        JsonRelated { file, start, end, message: &l.message }
+                        JsonRelated {
+                            file,
+                            start,
+                            end,
+                            message: &l.message,
+                        }
                     })
                     .collect(),
             }

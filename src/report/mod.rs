@@ -30,7 +30,12 @@ pub struct RenderOptions {
 }
 
 /// Writes `report` in `format` to `out`.
-pub fn render(format: OutputFormat, report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    format: OutputFormat,
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         OutputFormat::Human => human::render(report, opts, out),
         OutputFormat::Json => json::render(report, out),
@@ -40,7 +45,13 @@ pub fn render(format: OutputFormat, report: &Report, opts: &RenderOptions, out: 
 /// Counts of findings per severity, highest first, for summaries.
 pub fn severity_counts(report: &Report) -> Vec<(Severity, usize)> {
     let mut v = Vec::new();
-    for s in [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info] {
+    for s in [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ] {
         let n = report.findings.iter().filter(|f| f.severity == s).count();
         if n > 0 {
             v.push((s, n));

@@ -73,7 +73,10 @@ impl Rule {
             s.docs.fix.trim()
         );
         for (format, snippet) in &s.remediation {
-            out.push_str(&format!("\n### {format}\n\n```\n{}\n```\n", snippet.trim_end()));
+            out.push_str(&format!(
+                "\n### {format}\n\n```\n{}\n```\n",
+                snippet.trim_end()
+            ));
         }
         for case in &s.cases {
             let heading = match case.kind {
@@ -127,10 +130,27 @@ pub enum CCond {
     Not(Box<CCond>),
     Exists(JsonPath),
     Absent(JsonPath),
-    Equals { path: JsonPath, value: serde_json::Value, q: Quantifier },
-    OneOf { path: JsonPath, values: Vec<serde_json::Value>, q: Quantifier },
-    Matches { path: JsonPath, regex: Regex, q: Quantifier },
-    Compare { path: JsonPath, op: CmpOp, value: f64, q: Quantifier },
+    Equals {
+        path: JsonPath,
+        value: serde_json::Value,
+        q: Quantifier,
+    },
+    OneOf {
+        path: JsonPath,
+        values: Vec<serde_json::Value>,
+        q: Quantifier,
+    },
+    Matches {
+        path: JsonPath,
+        regex: Regex,
+        q: Quantifier,
+    },
+    Compare {
+        path: JsonPath,
+        op: CmpOp,
+        value: f64,
+        q: Quantifier,
+    },
     Follow {
         path: JsonPath,
         to: Vec<String>,
@@ -139,14 +159,23 @@ pub enum CCond {
         require: Box<CCond>,
         label: Option<String>,
     },
-    Referrers { types: Vec<String>, via: JsonPath, where_: Option<Box<CCond>>, min: usize },
+    Referrers {
+        types: Vec<String>,
+        via: JsonPath,
+        where_: Option<Box<CCond>>,
+        min: usize,
+    },
     PolicyAllows {
         document: Vec<CDocSource>,
         service: Option<String>,
         actions: Vec<String>,
         resource: String,
+        name: String,
     },
-    ActionsOutside { path: JsonPath, list: Vec<String> },
+    ActionsOutside {
+        path: JsonPath,
+        list: Vec<String>,
+    },
     AccountRootPrincipal(bool),
     ConditionKey(Vec<String>),
 }
@@ -156,7 +185,11 @@ pub enum CCond {
 #[derive(Debug, Clone)]
 pub enum CDocSource {
     Path(JsonPath),
-    Referrer { type_name: String, via: JsonPath, path: JsonPath },
+    Referrer {
+        type_name: String,
+        via: JsonPath,
+        path: JsonPath,
+    },
     Builtin(Builtin),
 }
 
@@ -214,7 +247,10 @@ impl Registry {
             if w[0].spec.id == w[1].spec.id {
                 return Err(RuleError {
                     file: w[1].source.clone(),
-                    message: format!("id: `{}` is also defined in `{}`", w[1].spec.id, w[0].source),
+                    message: format!(
+                        "id: `{}` is also defined in `{}`",
+                        w[1].spec.id, w[0].source
+                    ),
                 });
             }
         }
@@ -262,11 +298,15 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
 fn validate_metadata(spec: &RuleFile) -> Result<(), String> {
     let id = &spec.id;
     let kebab = !id.is_empty()
-        && id
-            .split('-')
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        && id.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
     if !kebab {
-        return Err(format!("id: `{id}` is not kebab-case (lowercase words joined by `-`)"));
+        return Err(format!(
+            "id: `{id}` is not kebab-case (lowercase words joined by `-`)"
+        ));
     }
     for prefix in ["no-", "avoid-", "use-"] {
         if id.starts_with(prefix) {
@@ -321,7 +361,9 @@ fn validate_cases(rule: &Rule) -> Result<(), String> {
             return Err(format!("cases[{i}]: a good case expects no finding"));
         }
         if c.kind == CaseKind::Bad && c.findings == Some(0) {
-            return Err(format!("cases[{i}].findings: a bad case expects at least one finding"));
+            return Err(format!(
+                "cases[{i}].findings: a bad case expects at least one finding"
+            ));
         }
     }
     Ok(())
@@ -335,7 +377,9 @@ fn compile_check(c: &CheckSpec, spec: &RuleFile) -> Result<Check, String> {
         })?);
     }
     if c.select.terraform.is_empty() && c.select.cloudformation.is_empty() && kinds.is_empty() {
-        return Err("select: selects nothing (give terraform, cloudformation or policy_statements)".into());
+        return Err(
+            "select: selects nothing (give terraform, cloudformation or policy_statements)".into(),
+        );
     }
     let (cond, forbid) = match (&c.require, &c.forbid) {
         (Some(r), None) => (compile(r, spec).map_err(|m| format!("require.{m}"))?, false),
@@ -346,11 +390,10 @@ fn compile_check(c: &CheckSpec, spec: &RuleFile) -> Result<Check, String> {
         Some(w) => Some(compile(w, spec).map_err(|m| format!("when.{m}"))?),
         None => None,
     };
-    let at = c
-        .at
-        .iter()
-        .map(|p| JsonPath::parse(p).map_err(|e| format!("at: {e}")))
-        .collect::<Result<_, _>>()?;
+    let at =
+        c.at.iter()
+            .map(|p| JsonPath::parse(p).map_err(|e| format!("at: {e}")))
+            .collect::<Result<_, _>>()?;
     if c.message.trim().is_empty() {
         return Err("message: must not be empty".into());
     }
@@ -410,7 +453,11 @@ fn compile(c: &Cond, spec: &RuleFile) -> Result<CCond, String> {
                 ">=" => CmpOp::Ge,
                 "==" => CmpOp::Eq,
                 "!=" => CmpOp::Ne,
-                o => return Err(format!("compare.op: unknown operator `{o}` (expected <, <=, >, >=, == or !=)")),
+                o => {
+                    return Err(format!(
+                        "compare.op: unknown operator `{o}` (expected <, <=, >, >=, == or !=)"
+                    ));
+                }
             },
             value: t.value,
             q: t.quantifier,
@@ -422,20 +469,31 @@ fn compile(c: &Cond, spec: &RuleFile) -> Result<CCond, String> {
                 .through
                 .iter()
                 .enumerate()
-                .map(|(i, h)| Ok((h.type_name.clone(), path(&format!("follow.through[{i}].path"), &h.path)?)))
+                .map(|(i, h)| {
+                    Ok((
+                        h.type_name.clone(),
+                        path(&format!("follow.through[{i}].path"), &h.path)?,
+                    ))
+                })
                 .collect::<Result<_, String>>()?,
             when: match &f.when {
-                Some(w) => Some(Box::new(compile(w, spec).map_err(|m| format!("follow.when.{m}"))?)),
+                Some(w) => Some(Box::new(
+                    compile(w, spec).map_err(|m| format!("follow.when.{m}"))?,
+                )),
                 None => None,
             },
-            require: Box::new(compile(&f.require, spec).map_err(|m| format!("follow.require.{m}"))?),
+            require: Box::new(
+                compile(&f.require, spec).map_err(|m| format!("follow.require.{m}"))?,
+            ),
             label: f.label.clone(),
         },
         Cond::Referrers(r) => CCond::Referrers {
             types: nonempty(&r.types, "referrers.types")?,
             via: path("referrers.via", &r.via)?,
             where_: match &r.where_ {
-                Some(w) => Some(Box::new(compile(w, spec).map_err(|m| format!("referrers.where.{m}"))?)),
+                Some(w) => Some(Box::new(
+                    compile(w, spec).map_err(|m| format!("referrers.where.{m}"))?,
+                )),
                 None => None,
             },
             min: r.min,
@@ -469,15 +527,17 @@ fn compile(c: &Cond, spec: &RuleFile) -> Result<CCond, String> {
                 service: p.principal.as_ref().map(|x| x.service.clone()),
                 actions: nonempty(&p.actions, "policy_allows.actions")?,
                 resource: p.resource.clone(),
+                name: p.name.clone(),
             }
         }
         Cond::ActionsOutside(a) => CCond::ActionsOutside {
             path: path("actions_outside.path", &a.path)?,
-            list: spec
-                .lists
-                .get(&a.list)
-                .cloned()
-                .ok_or_else(|| format!("actions_outside.list: no list named `{}` in `lists`", a.list))?,
+            list: spec.lists.get(&a.list).cloned().ok_or_else(|| {
+                format!(
+                    "actions_outside.list: no list named `{}` in `lists`",
+                    a.list
+                )
+            })?,
         },
         Cond::AccountRootPrincipal(b) => CCond::AccountRootPrincipal(*b),
         Cond::ConditionKey(v) => CCond::ConditionKey(nonempty(v, "condition_key")?),

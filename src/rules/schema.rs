@@ -294,6 +294,13 @@ pub struct PolicyAllowsSpec {
     /// Resource asked for (default `*`).
     #[serde(default = "star")]
     pub resource: String,
+    /// What to call the document in labels (`key policy`, `permissions boundary`).
+    #[serde(default = "policy_name")]
+    pub name: String,
+}
+
+fn policy_name() -> String {
+    "policy".into()
 }
 
 fn star() -> String {

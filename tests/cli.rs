@@ -1,0 +1,316 @@
+//! End-to-end: the binary on the bundled examples and on broken input, with snapshots of every
+//! output format. Run from the crate root, so paths in the output are relative to it.
+
+use assert_cmd::Command;
+
+fn iaclint() -> Command {
+    let mut c = Command::cargo_bin("iaclint").expect("binary is built");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR");
+    c
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = iaclint().args(args).output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    )
+}
+
+fn json(args: &[&str]) -> (i32, serde_json::Value) {
+    let (code, stdout, stderr) = run(args);
+    let v = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
+    (code, v)
+}
+
+#[test]
+fn bad_examples_human() {
+    let (code, stdout, _) = run(&["check", "examples/terraform/bad", "--no-color"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn bad_examples_json() {
+    let (code, stdout, _) = run(&["check", "examples/terraform/bad", "--format", "json"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn bad_examples_report_every_seed_rule() {
+    let (_, v) = json(&["check", "examples/terraform/bad", "--format", "json"]);
+    let ids: std::collections::BTreeSet<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "iam-wildcard-action",
+        "iam-wildcard-resource",
+        "kms-key-missing-service-principal",
+        "lambda-vpc-boundary-blocks-eni",
+        "ecs-service-without-rollback",
+        "ecs-service-without-autoscaling",
+    ] {
+        assert!(ids.contains(id), "{id} missing from {ids:?}");
+    }
+}
+
+#[test]
+fn fixed_examples_are_clean() {
+    let (code, stdout, _) = run(&["check", "examples/terraform/fixed", "--no-color"]);
+    assert_eq!(code, 0, "{stdout}");
+    insta::assert_snapshot!(stdout);
+    let (code, v) = json(&["check", "examples/terraform/fixed", "--format", "json"]);
+    assert_eq!(code, 0);
+    insta::assert_json_snapshot!(v);
+}
+
+#[test]
+fn json_contract_fields() {
+    let (_, v) = json(&["check", "examples/terraform/bad", "--format", "json"]);
+    assert_eq!(v["version"], "0.1.0");
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(
+        v["summary"]["findings"].as_u64().unwrap() as usize,
+        findings.len()
+    );
+    assert_eq!(v["summary"]["errors"], 0);
+    assert_eq!(v["summary"]["files"], 8);
+    let mut last = (String::new(), 0, 0, String::new());
+    for f in findings {
+        for key in [
+            "rule_id",
+            "severity",
+            "message",
+            "file",
+            "resource",
+            "help",
+            "fingerprint",
+        ] {
+            assert!(f[key].is_string(), "{key} in {f}");
+        }
+        for key in ["start", "end"] {
+            for p in ["line", "column", "offset"] {
+                assert!(f[key][p].as_u64().is_some(), "{key}.{p} in {f}");
+            }
+        }
+        assert!(
+            f["start"]["line"].as_u64().unwrap() >= 1
+                && f["start"]["column"].as_u64().unwrap() >= 1
+        );
+        assert!(f["related"].is_array());
+        let key = (
+            f["file"].as_str().unwrap().to_string(),
+            f["start"]["line"].as_u64().unwrap(),
+            f["start"]["column"].as_u64().unwrap(),
+            f["rule_id"].as_str().unwrap().to_string(),
+        );
+        assert!(key >= last, "findings are sorted: {key:?} after {last:?}");
+        last = key;
+        // The span names the text it claims.
+        let text = std::fs::read_to_string(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/").to_string() + f["file"].as_str().unwrap(),
+        )
+        .unwrap();
+        let (s, e) = (
+            f["start"]["offset"].as_u64().unwrap() as usize,
+            f["end"]["offset"].as_u64().unwrap() as usize,
+        );
+        assert!(s < e && e <= text.len(), "span inside the file: {f}");
+    }
+    // The key policy finding points at `kms_key_id` and labels the key policy.
+    let kms = findings
+        .iter()
+        .find(|f| f["resource"] == "aws_cloudwatch_log_group.processor")
+        .expect("kms finding");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/terraform/bad/kms_logs.tf"
+    ))
+    .unwrap();
+    let s = kms["start"]["offset"].as_u64().unwrap() as usize;
+    let e = kms["end"]["offset"].as_u64().unwrap() as usize;
+    assert_eq!(&text[s..e], "aws_kms_key.logs.arn");
+    assert!(
+        kms["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["message"].as_str().unwrap().contains("key policy"))
+    );
+}
+
+#[test]
+fn fingerprints_survive_lines_added_above() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/malformed/ok.tf"
+    ))
+    .unwrap();
+    let path = dir.path().join("main.tf");
+    std::fs::write(&path, &src).unwrap();
+    let p = path.to_str().unwrap();
+    let (_, a) = json(&["check", p, "--format", "json"]);
+    std::fs::write(&path, format!("# a comment\n\n{src}")).unwrap();
+    let (_, b) = json(&["check", p, "--format", "json"]);
+    assert_ne!(
+        a["findings"][0]["start"]["line"],
+        b["findings"][0]["start"]["line"]
+    );
+    assert_eq!(
+        a["findings"][0]["fingerprint"],
+        b["findings"][0]["fingerprint"]
+    );
+}
+
+#[test]
+fn fail_on_threshold_and_rule_selection() {
+    // Highest severity in the bad examples is `high`.
+    assert_eq!(
+        run(&[
+            "check",
+            "examples/terraform/bad",
+            "--fail-on",
+            "critical",
+            "-q"
+        ])
+        .0,
+        0
+    );
+    assert_eq!(
+        run(&["check", "examples/terraform/bad", "--fail-on", "high", "-q"]).0,
+        1
+    );
+    let (code, v) = json(&[
+        "check",
+        "examples/terraform/bad",
+        "--format",
+        "json",
+        "--rule",
+        "ecs-service-without-rollback",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule_id"] == "ecs-service-without-rollback")
+    );
+    assert_eq!(v["findings"].as_array().unwrap().len(), 2);
+    let (_, v) = json(&[
+        "check",
+        "examples/terraform/bad",
+        "--format",
+        "json",
+        "--skip-rule",
+        "iam-wildcard-resource",
+        "--skip-rule",
+        "iam-wildcard-action",
+    ]);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !f["rule_id"].as_str().unwrap().starts_with("iam-"))
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, stderr) = run(&["check", "examples", "--rule", "no-such-rule"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown rule `no-such-rule`"), "{stderr}");
+    assert_eq!(run(&["check", "--fail-on", "severe"]).0, 2);
+    assert_eq!(run(&["explain", "no-such-rule"]).0, 2);
+    let (code, stdout, _) = run(&["check", "does/not/exist", "--format", "json"]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("cannot read path"), "{stdout}");
+}
+
+#[test]
+fn malformed_files_are_located_errors_and_the_rest_is_linted() {
+    let (code, v) = json(&["check", "tests/fixtures/malformed", "--format", "json"]);
+    assert_eq!(code, 2, "{v}");
+    let errors = v["errors"].as_array().unwrap();
+    let files: Vec<&str> = errors.iter().map(|e| e["file"].as_str().unwrap()).collect();
+    for name in [
+        "binary.tf",
+        "deep_nesting.tf",
+        "truncated.tf",
+        "unterminated_string.tf",
+    ] {
+        let e = errors
+            .iter()
+            .find(|e| e["file"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not reported: {files:?}"));
+        assert!(
+            e["start"]["line"].as_u64().is_some(),
+            "{name} has a line: {e}"
+        );
+        assert!(
+            e["start"]["column"].as_u64().is_some(),
+            "{name} has a column: {e}"
+        );
+    }
+    // ok.tf is still linted.
+    let findings = v["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["file"].as_str().unwrap().ends_with("ok.tf")
+                && f["rule_id"] == "iam-wildcard-action")
+    );
+    let (_, stdout, _) = run(&["check", "tests/fixtures/malformed", "--no-color"]);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn rules_and_explain() {
+    let (code, stdout, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(stdout);
+    let (code, stdout, _) = run(&["explain", "kms-key-missing-service-principal"]);
+    assert_eq!(code, 0);
+    for s in [
+        "## What it does",
+        "## Why is this bad?",
+        "## How to fix it",
+        "## Example",
+        "## Use instead",
+        "## References",
+    ] {
+        assert!(stdout.contains(s), "{s}");
+    }
+}
+
+#[test]
+fn explicit_files_are_linted_even_when_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "ignored.tf\n.terraform/\n").unwrap();
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/malformed/ok.tf"
+    ))
+    .unwrap();
+    std::fs::write(dir.path().join("ignored.tf"), &body).unwrap();
+    std::fs::create_dir_all(dir.path().join(".terraform/modules/x")).unwrap();
+    std::fs::write(dir.path().join(".terraform/modules/x/main.tf"), &body).unwrap();
+    std::fs::create_dir_all(dir.path().join("node_modules/y")).unwrap();
+    std::fs::write(dir.path().join("node_modules/y/main.tf"), &body).unwrap();
+    let root = dir.path().to_str().unwrap();
+    let (code, v) = json(&["check", root, "--format", "json"]);
+    assert_eq!(code, 0, "ignored and vendored files are skipped: {v}");
+    assert_eq!(v["summary"]["files"], 0);
+    let explicit = dir.path().join("ignored.tf");
+    let (code, v) = json(&["check", explicit.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1, "{v}");
+}
