@@ -216,58 +216,65 @@ pub fn build_graph(
     ids: &[FileId],
     errors: &mut Vec<InputError>,
 ) -> ResourceGraph {
-    let parsed: Vec<(FileId, Result<hcl_edit::structure::Body, InputError>)> = ids
-        .par_iter()
-        .map(|id| (*id, terraform::parse_file(*id, sources.get(*id))))
-        .collect();
     // Group by directory: each directory of .tf files is one module.
-    let mut modules: BTreeMap<String, terraform::ModuleInput<'_>> = BTreeMap::new();
-    for (id, result) in parsed {
-        let file = sources.get(id);
-        let body = match result {
+    let mut modules: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
+    for id in ids {
+        let path = &sources.get(*id).path;
+        let dir = match path.rfind('/') {
+            Some(i) => path[..i].to_string(),
+            None => ".".to_string(),
+        };
+        modules.entry(dir).or_default().push(*id);
+    }
+    // Parse and build one module at a time per thread, dropping its syntax trees as soon as its
+    // fragment is built: peak memory is the graph plus a few modules' trees, not every tree.
+    let modules: Vec<(String, Vec<FileId>)> = modules.into_iter().collect();
+    let built: Vec<(crate::graph::Fragment, Vec<InputError>)> = modules
+        .into_par_iter()
+        .map(|(dir, ids)| build_module(sources, dir, &ids))
+        .collect();
+    let mut builder = GraphBuilder::new();
+    for (fragment, errs) in built {
+        errors.extend(errs);
+        builder.add(fragment);
+    }
+    builder.finish()
+}
+
+fn build_module(
+    sources: &Sources,
+    dir: String,
+    ids: &[FileId],
+) -> (crate::graph::Fragment, Vec<InputError>) {
+    let mut errors = Vec::new();
+    let mut input = terraform::ModuleInput {
+        dir,
+        files: Vec::new(),
+        tfvars: Vec::new(),
+    };
+    for id in ids {
+        let file = sources.get(*id);
+        let body = match terraform::parse_file(*id, file) {
             Ok(b) => b,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
-        let dir = match file.path.rfind('/') {
-            Some(i) => file.path[..i].to_string(),
-            None => ".".to_string(),
-        };
-        let m = modules
-            .entry(dir.clone())
-            .or_insert_with(|| terraform::ModuleInput {
-                dir,
-                files: Vec::new(),
-                tfvars: Vec::new(),
-            });
         match discover::input_kind(Path::new(&file.path)) {
-            Some(InputKind::TerraformVars) => m.tfvars.push((id, file, body)),
-            Some(InputKind::TerraformConfig) => m.files.push((id, file, body)),
+            Some(InputKind::TerraformVars) => input.tfvars.push((*id, file, body)),
+            Some(InputKind::TerraformConfig) => input.files.push((*id, file, body)),
             // Other `.tfvars` named explicitly: checked for syntax only.
             None => {}
         }
     }
-    for m in modules.values_mut() {
-        m.files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-        // terraform.tfvars first, then *.auto.tfvars in lexical order.
-        m.tfvars.sort_by_key(|t| {
-            (
-                !t.1.path.ends_with("/terraform.tfvars") && t.1.path != "terraform.tfvars",
-                t.1.path.clone(),
-            )
-        });
-    }
-    let fragments: Vec<_> = modules
-        .values()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|m| terraform::build_module(m))
-        .collect();
-    let mut builder = GraphBuilder::new();
-    for f in fragments {
-        builder.add(f);
-    }
-    builder.finish()
+    input.files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+    // terraform.tfvars first, then *.auto.tfvars in lexical order.
+    input.tfvars.sort_by_key(|t| {
+        (
+            !t.1.path.ends_with("/terraform.tfvars") && t.1.path != "terraform.tfvars",
+            t.1.path.clone(),
+        )
+    });
+    (terraform::build_module(&input), errors)
 }
