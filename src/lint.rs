@@ -66,16 +66,14 @@ pub fn lint_sources(
             ))
         })
         .collect();
-    run(loaded, Vec::new(), registry, settings)
+    check_rule_ids(settings, registry)?;
+    run(model(loaded, Vec::new()), registry, settings)
 }
 
 /// Lints `settings.paths` from disk.
 pub fn lint(settings: &Settings, registry: &Registry) -> Result<Report, LintError> {
     check_rule_ids(settings, registry)?;
-    let found = discover::discover(&settings.paths);
-    let loaded: Vec<Result<SourceFile, Box<ReadError>>> =
-        found.files.par_iter().map(|p| read(p)).collect();
-    run(loaded, found.errors, registry, settings)
+    run(load(&settings.paths), registry, settings)
 }
 
 fn check_rule_ids(settings: &Settings, registry: &Registry) -> Result<(), LintError> {
@@ -149,13 +147,30 @@ fn read(path: &Path) -> Result<SourceFile, Box<ReadError>> {
     }
 }
 
-fn run(
-    loaded: Vec<Result<SourceFile, Box<ReadError>>>,
-    mut errors: Vec<InputError>,
-    registry: &Registry,
-    settings: &Settings,
-) -> Result<Report, LintError> {
-    check_rule_ids(settings, registry)?;
+/// Everything iaclint knows about the inputs before any rule runs.
+#[derive(Debug)]
+pub struct Model {
+    /// Every file read.
+    pub sources: Sources,
+    /// The resource graph.
+    pub graph: ResourceGraph,
+    /// Every IAM policy document in the graph, normalized.
+    pub policies: Vec<policy::PolicyDocument>,
+    /// Files that could not be read or parsed.
+    pub errors: Vec<InputError>,
+    /// Number of files found.
+    pub files: usize,
+}
+
+/// Reads and parses `paths` and builds the graph (what `iaclint debug graph` shows).
+pub fn load(paths: &[PathBuf]) -> Model {
+    let found = discover::discover(paths);
+    let loaded: Vec<Result<SourceFile, Box<ReadError>>> =
+        found.files.par_iter().map(|p| read(p)).collect();
+    model(loaded, found.errors)
+}
+
+fn model(loaded: Vec<Result<SourceFile, Box<ReadError>>>, mut errors: Vec<InputError>) -> Model {
     let files = loaded.len();
     let mut sources = Sources::new();
     let mut ids = Vec::new();
@@ -175,29 +190,41 @@ fn run(
     }
     let graph = build_graph(&sources, &ids, &mut errors);
     let policies = policy::extract(&graph);
+    Model {
+        sources,
+        graph,
+        policies,
+        errors,
+        files,
+    }
+}
+
+fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report, LintError> {
+    check_rule_ids(settings, registry)?;
+    let Model {
+        sources,
+        graph,
+        policies,
+        mut errors,
+        files,
+    } = model;
     let engine = Engine::new(&sources, &graph, &policies);
     let enabled = |r: &crate::rules::Rule| {
         (settings.select.is_empty() || settings.select.iter().any(|s| s == r.id()))
             && !settings.skip.iter().any(|s| s == r.id())
     };
     let mut findings = engine.run(registry, &enabled);
+    // Byte order within a file is line/column order.
     findings.sort_by(|a, b| {
         let fa = sources.get(a.primary.span.file);
         let fb = sources.get(b.primary.span.file);
-        (
-            fa.path.as_str(),
-            a.primary.span.start,
-            &a.rule_id,
-            a.primary.span.end,
-            &a.message,
-        )
-            .cmp(&(
-                fb.path.as_str(),
-                b.primary.span.start,
-                &b.rule_id,
-                b.primary.span.end,
-                &b.message,
-            ))
+        (fa.path.as_str(), a.primary.span.start, &a.rule_id, a.primary.span.end, &a.message).cmp(&(
+            fb.path.as_str(),
+            b.primary.span.start,
+            &b.rule_id,
+            b.primary.span.end,
+            &b.message,
+        ))
     });
     errors.sort_by(|a, b| {
         (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
