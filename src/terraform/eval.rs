@@ -23,8 +23,12 @@ pub(super) const MAX_LAZY_DEPTH: usize = 64;
 /// Deepest expression recursion (across lazy evaluations), to bound the stack.
 const MAX_EXPR_DEPTH: usize = 256;
 
+/// Total weight (see [`weight`]) of values copied out of locals, variables and documents before
+/// further copies become unknown: bounds "billion laughs" built from locals.
+const MAX_COPY_BUDGET: usize = 1_000_000;
+
 /// A reference to a node met during evaluation.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Hit {
     /// Index of the referenced node.
     pub to: usize,
@@ -43,12 +47,13 @@ pub(super) struct VarDecl<'a> {
 
 enum Memo {
     InProgress,
-    Done(Spanned, Vec<Hit>),
+    /// The value, its references, and whether evaluating it hit an error (for `try`).
+    Done(Spanned, Vec<Hit>, bool, usize),
 }
 
 enum DocMemo {
     InProgress,
-    Done(Spanned),
+    Done(Spanned, usize),
 }
 
 /// Evaluation state for one module.
@@ -73,6 +78,7 @@ pub(super) struct Evaluator<'a> {
     hits: Vec<Hit>,
     lazy_depth: usize,
     expr_depth: usize,
+    copied: usize,
     /// Number of evaluation errors so far (used by `try` and `can`).
     pub errors: usize,
 }
@@ -94,6 +100,7 @@ impl<'a> Evaluator<'a> {
             hits: Vec::new(),
             lazy_depth: 0,
             expr_depth: 0,
+            copied: 0,
             errors: 0,
         }
     }
@@ -147,7 +154,9 @@ impl<'a> Evaluator<'a> {
                     route.push(key(k));
                     let saved = std::mem::take(&mut self.hits);
                     let v = self.eval(&attr.value);
-                    let hits = std::mem::replace(&mut self.hits, saved);
+                    let mut hits = std::mem::replace(&mut self.hits, saved);
+                    hits.sort();
+                    hits.dedup();
                     out.extend(hits.into_iter().map(|h| (route.clone(), h)));
                     route.pop();
                     map.insert(k.to_string(), v);
@@ -342,16 +351,7 @@ impl<'a> Evaluator<'a> {
 
     /// Walks `e` without evaluating it, recording the references inside.
     pub fn record_refs(&mut self, e: &Expression) {
-        struct V<'e, 'a> {
-            ev: &'e mut Evaluator<'a>,
-        }
-        impl Visit for V<'_, '_> {
-            fn visit_traversal(&mut self, node: &Traversal) {
-                let _ = self.ev.eval_traversal_refs_only(node);
-                hcl_edit::visit::visit_traversal(self, node);
-            }
-        }
-        V { ev: self }.visit_expr(e);
+        RefWalker { ev: self }.visit_expr(e);
     }
 
     /// Records the reference a traversal makes (if any) without evaluating the rest.
@@ -394,16 +394,7 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 Element::Directive(d) => {
-                    struct V<'e, 'a> {
-                        ev: &'e mut Evaluator<'a>,
-                    }
-                    impl Visit for V<'_, '_> {
-                        fn visit_traversal(&mut self, node: &Traversal) {
-                            self.ev.eval_traversal_refs_only(node);
-                            hcl_edit::visit::visit_traversal(self, node);
-                        }
-                    }
-                    V { ev: self }.visit_directive(d);
+                    RefWalker { ev: self }.visit_directive(d);
                     known = false;
                 }
             }
@@ -444,16 +435,7 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 Element::Directive(d) => {
-                    struct V<'e, 'a> {
-                        ev: &'e mut Evaluator<'a>,
-                    }
-                    impl Visit for V<'_, '_> {
-                        fn visit_traversal(&mut self, node: &Traversal) {
-                            self.ev.eval_traversal_refs_only(node);
-                            hcl_edit::visit::visit_traversal(self, node);
-                        }
-                    }
-                    V { ev: self }.visit_directive(d);
+                    RefWalker { ev: self }.visit_directive(d);
                     has_directive = true;
                 }
             }
@@ -637,16 +619,30 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Charges the copy of `v` to the budget; false when the budget is exhausted.
+    fn charge(&mut self, w: usize) -> bool {
+        self.copied = self.copied.saturating_add(w);
+        self.copied <= MAX_COPY_BUDGET
+    }
+
     /// The value of `var.name`: tfvars, else the default. `hits` receives references made while
     /// evaluating the default.
     pub fn var_value(&mut self, name: &str, hits: &mut Vec<Hit>) -> Option<Spanned> {
         if let Some(v) = self.tfvars.get(name) {
-            return Some(v.clone());
+            if self.copied > MAX_COPY_BUDGET || !self.charge(weight(v)) {
+                return Some(Spanned::unknown(format!("var.{name} (too large)"), None));
+            }
+            return self.tfvars.get(name).cloned();
         }
         match self.var_memo.get(name) {
-            Some(Memo::Done(v, h)) => {
+            Some(Memo::Done(v, h, e, w)) => {
                 hits.extend(h.iter().cloned());
-                return Some(v.clone());
+                self.errors += usize::from(*e);
+                let (w, v) = (*w, v.clone());
+                if !self.charge(w) {
+                    return Some(Spanned::unknown(format!("var.{name} (too large)"), None));
+                }
+                return Some(v);
             }
             Some(Memo::InProgress) => {
                 return Some(Spanned::unknown(format!("cycle through var.{name}"), None));
@@ -661,20 +657,31 @@ impl<'a> Evaluator<'a> {
             return Some(Spanned::unknown(format!("var.{name} (too deep)"), None));
         }
         self.var_memo.insert(name.to_string(), Memo::InProgress);
-        let (v, h) = self.lazy(file, default);
+        let (v, h, e) = self.lazy(file, default);
         hits.extend(h.iter().cloned());
+        self.errors += usize::from(e);
         self.var_memo
-            .insert(name.to_string(), Memo::Done(v.clone(), h));
+            .insert(name.to_string(), Memo::Done(v.clone(), h, e, weight(&v)));
+        if !self.charge(weight(&v)) {
+            return Some(Spanned::unknown(format!("var.{name} (too large)"), None));
+        }
         Some(v)
     }
 
     /// The value of `local.name`, with its references added to the current collector.
     fn local_value(&mut self, name: &str, span: Option<Span>) -> Spanned {
         match self.local_memo.get(name) {
-            Some(Memo::Done(v, h)) => {
-                let (v, h) = (v.clone(), h.clone());
-                self.hits.extend(h);
-                return v;
+            Some(Memo::Done(_, h, e, w)) => {
+                let w = *w;
+                self.errors += usize::from(*e);
+                self.hits.extend(h.clone());
+                if w > 1 && !self.charge(w) {
+                    return Spanned::unknown(format!("local.{name} (too large)"), span);
+                }
+                if let Some(Memo::Done(v, ..)) = self.local_memo.get(name) {
+                    return v.clone();
+                }
+                return Spanned::unknown(format!("local.{name}"), span);
             }
             Some(Memo::InProgress) => {
                 return Spanned::unknown(format!("local.{name} (reference cycle)"), span);
@@ -688,31 +695,48 @@ impl<'a> Evaluator<'a> {
             return Spanned::unknown(format!("local.{name} (references nested too deeply)"), span);
         }
         self.local_memo.insert(name.to_string(), Memo::InProgress);
-        let (v, h) = self.lazy(file, expr);
+        let (v, h, e) = self.lazy(file, expr);
         self.hits.extend(h.iter().cloned());
+        self.errors += usize::from(e);
         self.local_memo
-            .insert(name.to_string(), Memo::Done(v.clone(), h));
+            .insert(name.to_string(), Memo::Done(v.clone(), h, e, weight(&v)));
+        if !self.charge(weight(&v)) {
+            return Spanned::unknown(format!("local.{name} (too large)"), span);
+        }
         v
     }
 
-    /// Evaluates `e` in `file` one lazy level deeper, returning its value and references.
-    fn lazy(&mut self, file: FileId, e: &Expression) -> (Spanned, Vec<Hit>) {
+    /// Evaluates `e` in `file` one lazy level deeper, returning its value, its references and
+    /// whether an evaluation error occurred.
+    fn lazy(&mut self, file: FileId, e: &Expression) -> (Spanned, Vec<Hit>, bool) {
         self.lazy_depth += 1;
         let saved_file = std::mem::replace(&mut self.file, file);
         let saved_hits = std::mem::take(&mut self.hits);
         let saved_errors = self.errors;
         let v = self.eval(e);
-        let h = std::mem::replace(&mut self.hits, saved_hits);
+        let mut h = std::mem::replace(&mut self.hits, saved_hits);
+        h.sort();
+        h.dedup();
+        let errored = self.errors > saved_errors;
         self.errors = saved_errors;
         self.file = saved_file;
         self.lazy_depth -= 1;
-        (v, h)
+        (v, h, errored)
     }
 
     /// The synthesized policy document of `data.aws_iam_policy_document.<name>`.
     pub fn doc_json(&mut self, name: &str) -> Spanned {
         match self.doc_memo.get(name) {
-            Some(DocMemo::Done(v)) => return v.clone(),
+            Some(DocMemo::Done(v, w)) => {
+                let (w, v) = (*w, v.clone());
+                if !self.charge(w) {
+                    return Spanned::unknown(
+                        format!("data.aws_iam_policy_document.{name}.json (too large)"),
+                        None,
+                    );
+                }
+                return v;
+            }
             Some(DocMemo::InProgress) => {
                 return Spanned::unknown(
                     format!("data.aws_iam_policy_document.{name}.json (reference cycle)"),
@@ -741,8 +765,26 @@ impl<'a> Evaluator<'a> {
         self.file = saved_file;
         self.lazy_depth -= 1;
         self.doc_memo
-            .insert(name.to_string(), DocMemo::Done(v.clone()));
+            .insert(name.to_string(), DocMemo::Done(v.clone(), weight(&v)));
+        if !self.charge(weight(&v)) {
+            return Spanned::unknown(
+                format!("data.aws_iam_policy_document.{name}.json (too large)"),
+                None,
+            );
+        }
         v
+    }
+}
+
+/// Records the references under an expression without evaluating it.
+struct RefWalker<'e, 'a> {
+    ev: &'e mut Evaluator<'a>,
+}
+
+impl Visit for RefWalker<'_, '_> {
+    fn visit_traversal(&mut self, node: &Traversal) {
+        self.ev.eval_traversal_refs_only(node);
+        hcl_edit::visit::visit_traversal(self, node);
     }
 }
 
@@ -783,6 +825,15 @@ fn first_attr(ops: &[hcl_edit::Decorated<TraversalOperator>]) -> Option<String> 
         TraversalOperator::GetAttr(a) => Some(a.as_str().to_string()),
         _ => None,
     })
+}
+
+/// The cost of copying a value: one per node plus one per 16 bytes of string.
+fn weight(v: &Spanned) -> usize {
+    let mut w = 0usize;
+    v.walk(&mut |_, x| {
+        w = w.saturating_add(1 + x.as_str().map_or(0, |s| s.len() / 16));
+    });
+    w
 }
 
 /// True when `v` or anything inside it is unknown.

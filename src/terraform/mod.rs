@@ -80,14 +80,44 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
             ),
         });
     }
-    match hcl_edit::parser::parse_body(text) {
-        Ok(body) => Ok(body),
-        Err(err) => {
+    // hcl-edit refuses two things Terraform accepts: a key repeated in one object constructor
+    // (Terraform keeps the last) and a conditional whose `?`/`:` starts a new line inside
+    // brackets. Both are worked around by same-length rewrites, so spans do not move.
+    let mut patched: Option<String> = None;
+    let mut joined = false;
+    let mut first: Option<(usize, String)> = None;
+    for _ in 0..16 {
+        let t = patched.as_deref().unwrap_or(text);
+        let err = match hcl_edit::parser::parse_body(t) {
+            Ok(body) => return Ok(body),
+            Err(err) => err,
+        };
+        let off = if patched.is_none() {
             let loc = err.location();
-            let off = file.offset_of(loc.line(), loc.column());
-            Err(scan::describe_error(id, file, &scan, off, err.message()))
+            file.offset_of(loc.line(), loc.column())
+        } else {
+            err.location().offset()
+        };
+        first.get_or_insert_with(|| (off, err.message().to_string()));
+        let mut bytes = t.as_bytes().to_vec();
+        let changed = if err.message().contains("redefined object key") {
+            scan::blank_earlier_duplicate(&mut bytes, off)
+        } else if !joined {
+            joined = true;
+            scan::join_continuations(&mut bytes, &scan)
+        } else {
+            false
+        };
+        if !changed {
+            break;
+        }
+        match String::from_utf8(bytes) {
+            Ok(s) => patched = Some(s),
+            Err(_) => break,
         }
     }
+    let (off, message) = first.unwrap_or((0, String::from("parse error")));
+    Err(scan::describe_error(id, file, &scan, off, &message))
 }
 
 /// A span covering the character at `off` (or an empty span at the end of the text).

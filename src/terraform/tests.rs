@@ -838,3 +838,33 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
+
+#[test]
+fn hcl_edit_refusals_terraform_accepts() {
+    let t = one(
+        "resource \"r\" \"n\" {\n  a = {\n    port = 1\n    other = [1, 2]\n    port = 2\n  }\n  b = {for k, v in { x = 1 } : k =>\n    true\n    ? \"yes\"\n    : \"no\"\n  }\n}\n",
+    );
+    assert_eq!(
+        t.json("r.n", "a"),
+        serde_json::json!({"other": [1, 2], "port": 2})
+    );
+    assert_eq!(t.span_text("r.n", "a.port"), "2");
+    assert!(t.get("r.n", "b").is_unknown());
+}
+
+#[test]
+fn exponential_locals_are_bounded() {
+    let mut src =
+        String::from("locals {\n  l0 = [\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", aws_x.y.z]\n");
+    for i in 1..60 {
+        let p = i - 1;
+        src.push_str(&format!(
+            "  l{i} = [local.l{p}, local.l{p}, local.l{p}, local.l{p}]\n"
+        ));
+    }
+    src.push_str("}\nresource \"aws_x\" \"y\" {}\nresource \"r\" \"n\" {\n  a = local.l59\n}\n");
+    let t = one(&src);
+    // Something became unknown rather than exhausting memory; the reference is still an edge.
+    assert!(serde_json::to_string(&t.json("r.n", "a")).is_ok_and(|s| s.contains("$unknown")));
+    assert_eq!(t.edges_from("r.n").len(), 1);
+}
