@@ -342,8 +342,15 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
-            Expression::ForExpr(_) => {
-                self.record_refs(e);
+            Expression::ForExpr(f) => {
+                let _ = self.eval(&f.intro.collection_expr);
+                if let Some(k) = &f.key_expr {
+                    self.record_refs(k);
+                }
+                self.record_refs(&f.value_expr);
+                if let Some(c) = &f.cond {
+                    self.record_refs(&c.expr);
+                }
                 self.unknown_of(r)
             }
         }
@@ -376,6 +383,15 @@ impl<'a> Evaluator<'a> {
                 attr: None,
                 span,
             });
+            let mut hits = Vec::new();
+            let _ = self.var_value(name, &mut hits);
+            self.hits.extend(hits);
+        } else if root.as_str() == "local"
+            && let Some(name) = get_attr(&t.operators, 0)
+        {
+            // The local's own references, transitively.
+            let span = self.span(t.span());
+            let _ = self.local_value(name, span);
         }
     }
 
@@ -509,10 +525,24 @@ impl<'a> Evaluator<'a> {
                     return self.unknown_of(r);
                 };
                 let attr = first_attr(rest);
+                // `.json`, also through an instance key (`[0].json`, `["k"].json`): every
+                // instance of a document has the same statements (instance-specific parts
+                // such as `count.index` are unknown anyway).
+                let skip = rest
+                    .iter()
+                    .take_while(|o| {
+                        matches!(
+                            o.value(),
+                            TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)
+                        )
+                    })
+                    .count()
+                    .min(1);
                 if let Some(doc) = addr.strip_prefix("data.aws_iam_policy_document.")
-                    && let Some(TraversalOperator::GetAttr(a)) = rest.first().map(|o| o.value())
+                    && let Some(TraversalOperator::GetAttr(a)) = rest.get(skip).map(|o| o.value())
                     && (a.as_str() == "json" || a.as_str() == "minified_json")
                 {
+                    self.eval_index_exprs(&rest[..skip]);
                     self.hit(Hit {
                         to,
                         attr: Some("json".into()),
@@ -520,7 +550,7 @@ impl<'a> Evaluator<'a> {
                     });
                     let doc = doc.to_string();
                     let v = self.doc_json(&doc);
-                    return self.apply_ops(v, &rest[1..], r);
+                    return self.apply_ops(v, &rest[skip + 1..], r);
                 }
                 self.hit(Hit { to, attr, span });
                 self.eval_index_exprs(rest);

@@ -868,3 +868,34 @@ fn exponential_locals_are_bounded() {
     assert!(serde_json::to_string(&t.json("r.n", "a")).is_ok_and(|s| s.contains("$unknown")));
     assert_eq!(t.edges_from("r.n").len(), 1);
 }
+
+#[test]
+fn for_expressions_see_references_through_locals_and_indexed_documents() {
+    let t = one(r#"
+resource "aws_subnet" "s" {}
+locals {
+  subnets = aws_subnet.s.ids
+}
+data "aws_iam_policy_document" "d" {
+  count = 1
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+resource "r" "n" {
+  a = [for x in local.subnets : x]
+  b = { for k, v in var.m : k => local.subnets }
+  p = data.aws_iam_policy_document.d[0].json
+}
+"#);
+    let e = t.edges_from("r.n");
+    let s = t.idx("aws_subnet.s");
+    assert!(e.iter().any(|e| e.route == route("a") && e.to.0 == s));
+    assert!(e.iter().any(|e| e.route == route("b") && e.to.0 == s));
+    assert_eq!(t.json("r.n", "p.Statement.0.Action.0"), "s3:GetObject");
+    assert!(
+        e.iter()
+            .any(|e| e.route == route("p") && e.attr.as_deref() == Some("json"))
+    );
+}
