@@ -122,8 +122,15 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
 
 /// A span covering the character at `off` (or an empty span at the end of the text).
 fn one_char(id: FileId, text: &str, off: usize) -> Span {
-    let off = off.min(text.len());
-    let len = text[off..].chars().next().map(char::len_utf8).unwrap_or(0);
+    let mut off = off.min(text.len());
+    while off > 0 && !text.is_char_boundary(off) {
+        off -= 1;
+    }
+    let len = text
+        .get(off..)
+        .and_then(|t| t.chars().next())
+        .map(char::len_utf8)
+        .unwrap_or(0);
     Span::new(id, off..off + len)
 }
 

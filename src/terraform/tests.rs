@@ -34,6 +34,19 @@ fn build(tf: &[&str], tfvars: &[&str]) -> T {
     }
     let frag = build_module(&input);
     drop(input);
+    // Every span lies inside its file, on character boundaries.
+    for n in &frag.nodes {
+        n.attrs.walk(&mut |_, v| {
+            if let Some(sp) = v.span {
+                let text: &str = &files[sp.file.0 as usize].text;
+                assert!(
+                    sp.end <= text.len()
+                        && text.is_char_boundary(sp.start)
+                        && text.is_char_boundary(sp.end)
+                );
+            }
+        });
+    }
     T { files, frag }
 }
 
@@ -898,4 +911,40 @@ resource "r" "n" {
         e.iter()
             .any(|e| e.route == route("p") && e.attr.as_deref() == Some("json"))
     );
+}
+
+fn check_spans(text: &str, frag: &Fragment) {
+    for n in &frag.nodes {
+        assert!(n.span.end <= text.len() && n.header.end <= text.len());
+        n.attrs.walk(&mut |_, v| {
+            if let Some(s) = v.span {
+                assert!(s.start <= s.end && s.end <= text.len(), "{s:?}");
+                assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            }
+        });
+    }
+    for e in &frag.edges {
+        assert!((e.to.0 as usize) < frag.nodes.len() && (e.from.0 as usize) < frag.nodes.len());
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    #[test]
+    fn random_hcl_never_panics(
+        s in "(resource \"a\" \"b\" |data \"aws_iam_policy_document\" \"d\" |locals |x = |y = |\\{|\\}|\\[|\\]|\\(|\\)|\n|local\\.x|local\\.y|var\\.v|data\\.aws_iam_policy_document\\.d\\.json|aws_a\\.b\\.arn|\"\\$\\{|<<EOT\n|<<-EOT\n|EOT\n|jsonencode\\(|merge\\(|try\\(|format\\(\"%s\", |, |\\? |: |1|é|#|\"|\\{\"A\": \\[\"s3:x\"\\]\\}|statement \\{|principals \\{|type = \"\\*\"|identifiers = \\[\"\\*\"\\]|for k in |=> | ){0,50}"
+    ) {
+        let f = SourceFile::new("p.tf".into(), "p.tf".into(), Arc::from(s.as_str()));
+        match parse_file(FileId(0), &f) {
+            Ok(body) => {
+                let input = ModuleInput { dir: ".".into(), files: vec![(FileId(0), &f, body)], tfvars: vec![] };
+                let frag = build_module(&input);
+                check_spans(&s, &frag);
+            }
+            Err(e) => {
+                let span = e.span.expect("span");
+                proptest::prop_assert!(span.end <= s.len());
+            }
+        }
+    }
 }
