@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{
@@ -25,7 +26,7 @@ const MAX_EXPR_DEPTH: usize = 256;
 
 /// Total weight (see [`weight`]) of values copied out of locals, variables and documents before
 /// further copies become unknown: bounds "billion laughs" built from locals.
-const MAX_COPY_BUDGET: usize = 1_000_000;
+const MAX_COPY_BUDGET: usize = 2_000_000;
 
 /// A reference to a node met during evaluation.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,7 +49,7 @@ pub(super) struct VarDecl<'a> {
 enum Memo {
     InProgress,
     /// The value, its references, and whether evaluating it hit an error (for `try`).
-    Done(Spanned, Vec<Hit>, bool, usize),
+    Done(Rc<Spanned>, Vec<Hit>, bool),
 }
 
 enum DocMemo {
@@ -66,7 +67,7 @@ pub(super) struct Evaluator<'a> {
     /// Variable declarations.
     pub vars: HashMap<String, VarDecl<'a>>,
     /// Values from tfvars files.
-    pub tfvars: HashMap<String, Spanned>,
+    pub tfvars: HashMap<String, Rc<Spanned>>,
     /// `aws_iam_policy_document` name → (node index, file, block).
     pub docs: HashMap<String, (usize, FileId, &'a Block)>,
     local_memo: HashMap<String, Memo>,
@@ -391,7 +392,7 @@ impl<'a> Evaluator<'a> {
         {
             // The local's own references, transitively.
             let span = self.span(t.span());
-            let _ = self.local_value(name, span);
+            let _ = self.local_rc(name, span);
         }
     }
 
@@ -482,7 +483,10 @@ impl<'a> Evaluator<'a> {
         let ops = &t.operators;
         let Expression::Variable(root) = &t.expr else {
             let base = self.eval(&t.expr);
-            return self.apply_ops(base, ops, r);
+            if ops.is_empty() {
+                return base;
+            }
+            return self.apply_ops(&base, ops, r);
         };
         let root = root.as_str();
         match root {
@@ -491,9 +495,9 @@ impl<'a> Evaluator<'a> {
                     self.eval_index_exprs(ops);
                     return self.unknown_of(r);
                 };
-                let base = if root == "var" {
+                let base: Rc<Spanned> = if root == "var" {
                     let mut hits = Vec::new();
-                    let v = self.var_value(name, &mut hits);
+                    let v = self.var_rc(name, &mut hits);
                     if let Some(decl) = self.vars.get(name) {
                         hits.insert(
                             0,
@@ -505,11 +509,15 @@ impl<'a> Evaluator<'a> {
                         );
                     }
                     self.hits.extend(hits);
-                    v.unwrap_or_else(|| Spanned::unknown(format!("var.{name}"), span))
+                    v.unwrap_or_else(|| Rc::new(Spanned::unknown(format!("var.{name}"), span)))
                 } else {
-                    self.local_value(name, span)
+                    self.local_rc(name, span)
                 };
-                let mut v = self.apply_ops(base, &ops[1..], r);
+                let mut v = self.apply_ops(&base, &ops[1..], r);
+                // Only the selected part is copied, and the copy is charged to the budget.
+                if !self.charge(weight(&v)) {
+                    return Spanned::unknown(format!("{root}.{name} (value too large)"), span);
+                }
                 if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
                     v.span = span;
                 }
@@ -550,7 +558,10 @@ impl<'a> Evaluator<'a> {
                     });
                     let doc = doc.to_string();
                     let v = self.doc_json(&doc);
-                    return self.apply_ops(v, &rest[skip + 1..], r);
+                    if skip + 1 == rest.len() {
+                        return v;
+                    }
+                    return self.apply_ops(&v, &rest[skip + 1..], r);
                 }
                 self.hit(Hit { to, attr, span });
                 self.eval_index_exprs(rest);
@@ -568,19 +579,19 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Applies attribute/index operators to a value.
+    /// Applies attribute/index operators to a value; only the selected part is cloned.
     fn apply_ops(
         &mut self,
-        base: Spanned,
+        base: &Spanned,
         ops: &[hcl_edit::Decorated<TraversalOperator>],
         r: Option<Range<usize>>,
     ) -> Spanned {
         let mut cur = Some(base);
         for op in ops {
             let next = match op.value() {
-                TraversalOperator::GetAttr(a) => match cur.as_ref().map(|c| &c.val) {
+                TraversalOperator::GetAttr(a) => match cur.map(|c| &c.val) {
                     Some(Val::Object(m)) => match m.get(a.as_str()) {
-                        Some(v) => Some(v.clone()),
+                        Some(v) => Some(v),
                         None => {
                             self.errors += 1;
                             None
@@ -594,14 +605,14 @@ impl<'a> Evaluator<'a> {
                 },
                 TraversalOperator::Index(e) => {
                     let k = self.eval(e);
-                    match cur.as_ref() {
+                    match cur {
                         Some(c) => self.index_value(c, &k),
                         None => None,
                     }
                 }
                 TraversalOperator::LegacyIndex(n) => {
                     let k = Spanned::bare(Val::Number(*n.value() as f64));
-                    match cur.as_ref() {
+                    match cur {
                         Some(c) => self.index_value(c, &k),
                         None => None,
                     }
@@ -611,14 +622,14 @@ impl<'a> Evaluator<'a> {
             cur = next;
         }
         match cur {
-            Some(v) if !v.is_unknown() => v,
+            Some(v) if !v.is_unknown() => v.clone(),
             _ => self.unknown_of(r),
         }
     }
 
     /// `c[k]` for a known collection and key; `None` (and an error when the types are known but
     /// wrong) otherwise.
-    pub fn index_value(&mut self, c: &Spanned, k: &Spanned) -> Option<Spanned> {
+    pub fn index_value<'v>(&mut self, c: &'v Spanned, k: &Spanned) -> Option<&'v Spanned> {
         match (&c.val, &k.val) {
             (Val::Unknown(_), _) | (_, Val::Unknown(_)) => None,
             (Val::Array(a), _) => {
@@ -627,11 +638,11 @@ impl<'a> Evaluator<'a> {
                     self.errors += 1;
                     return None;
                 }
-                a.get(i as usize).cloned()
+                a.get(i as usize)
             }
             (Val::Object(m), _) => match scalar_string(k) {
                 Some(s) => match m.get(&s) {
-                    Some(v) => Some(v.clone()),
+                    Some(v) => Some(v),
                     None => {
                         self.errors += 1;
                         None
@@ -655,27 +666,28 @@ impl<'a> Evaluator<'a> {
         self.copied <= MAX_COPY_BUDGET
     }
 
-    /// The value of `var.name`: tfvars, else the default. `hits` receives references made while
-    /// evaluating the default.
+    /// The value of `var.name`: tfvars, else the default (a copy). `hits` receives references
+    /// made while evaluating the default.
     pub fn var_value(&mut self, name: &str, hits: &mut Vec<Hit>) -> Option<Spanned> {
+        self.var_rc(name, hits).map(|v| (*v).clone())
+    }
+
+    /// The value of `var.name`, shared.
+    fn var_rc(&mut self, name: &str, hits: &mut Vec<Hit>) -> Option<Rc<Spanned>> {
         if let Some(v) = self.tfvars.get(name) {
-            if self.copied > MAX_COPY_BUDGET || !self.charge(weight(v)) {
-                return Some(Spanned::unknown(format!("var.{name} (too large)"), None));
-            }
-            return self.tfvars.get(name).cloned();
+            return Some(v.clone());
         }
         match self.var_memo.get(name) {
-            Some(Memo::Done(v, h, e, w)) => {
+            Some(Memo::Done(v, h, e)) => {
                 hits.extend(h.iter().cloned());
                 self.errors += usize::from(*e);
-                let (w, v) = (*w, v.clone());
-                if !self.charge(w) {
-                    return Some(Spanned::unknown(format!("var.{name} (too large)"), None));
-                }
-                return Some(v);
+                return Some(v.clone());
             }
             Some(Memo::InProgress) => {
-                return Some(Spanned::unknown(format!("cycle through var.{name}"), None));
+                return Some(Rc::new(Spanned::unknown(
+                    format!("cycle through var.{name}"),
+                    None,
+                )));
             }
             None => {}
         }
@@ -684,55 +696,54 @@ impl<'a> Evaluator<'a> {
             (decl.file, decl.default?)
         };
         if self.lazy_depth >= MAX_LAZY_DEPTH {
-            return Some(Spanned::unknown(format!("var.{name} (too deep)"), None));
+            return Some(Rc::new(Spanned::unknown(
+                format!("var.{name} (too deep)"),
+                None,
+            )));
         }
         self.var_memo.insert(name.to_string(), Memo::InProgress);
         let (v, h, e) = self.lazy(file, default);
+        let v = Rc::new(v);
         hits.extend(h.iter().cloned());
         self.errors += usize::from(e);
         self.var_memo
-            .insert(name.to_string(), Memo::Done(v.clone(), h, e, weight(&v)));
-        if !self.charge(weight(&v)) {
-            return Some(Spanned::unknown(format!("var.{name} (too large)"), None));
-        }
+            .insert(name.to_string(), Memo::Done(v.clone(), h, e));
         Some(v)
     }
 
-    /// The value of `local.name`, with its references added to the current collector.
-    fn local_value(&mut self, name: &str, span: Option<Span>) -> Spanned {
+    /// The value of `local.name`, shared, with its references added to the current collector.
+    fn local_rc(&mut self, name: &str, span: Option<Span>) -> Rc<Spanned> {
         match self.local_memo.get(name) {
-            Some(Memo::Done(_, h, e, w)) => {
-                let w = *w;
+            Some(Memo::Done(v, h, e)) => {
+                let v = v.clone();
                 self.errors += usize::from(*e);
                 self.hits.extend(h.clone());
-                if w > 1 && !self.charge(w) {
-                    return Spanned::unknown(format!("local.{name} (too large)"), span);
-                }
-                if let Some(Memo::Done(v, ..)) = self.local_memo.get(name) {
-                    return v.clone();
-                }
-                return Spanned::unknown(format!("local.{name}"), span);
+                return v;
             }
             Some(Memo::InProgress) => {
-                return Spanned::unknown(format!("local.{name} (reference cycle)"), span);
+                return Rc::new(Spanned::unknown(
+                    format!("local.{name} (reference cycle)"),
+                    span,
+                ));
             }
             None => {}
         }
         let Some(&(file, expr)) = self.locals.get(name) else {
-            return Spanned::unknown(format!("local.{name}"), span);
+            return Rc::new(Spanned::unknown(format!("local.{name}"), span));
         };
         if self.lazy_depth >= MAX_LAZY_DEPTH {
-            return Spanned::unknown(format!("local.{name} (references nested too deeply)"), span);
+            return Rc::new(Spanned::unknown(
+                format!("local.{name} (references nested too deeply)"),
+                span,
+            ));
         }
         self.local_memo.insert(name.to_string(), Memo::InProgress);
         let (v, h, e) = self.lazy(file, expr);
+        let v = Rc::new(v);
         self.hits.extend(h.iter().cloned());
         self.errors += usize::from(e);
         self.local_memo
-            .insert(name.to_string(), Memo::Done(v.clone(), h, e, weight(&v)));
-        if !self.charge(weight(&v)) {
-            return Spanned::unknown(format!("local.{name} (too large)"), span);
-        }
+            .insert(name.to_string(), Memo::Done(v.clone(), h, e));
         v
     }
 

@@ -303,7 +303,8 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
     for (fid, _file, body) in &input.tfvars {
         for attr in body.attributes() {
             let v = ev.eval_detached(*fid, &attr.value);
-            ev.tfvars.insert(attr.key.as_str().to_string(), v);
+            ev.tfvars
+                .insert(attr.key.as_str().to_string(), std::rc::Rc::new(v));
         }
     }
 
