@@ -28,12 +28,45 @@
 //! (`"s3:GetObject"`), when the heredoc text maps 1:1 to the source (no `<<-` de-indentation and
 //! no escapes); otherwise every value gets the heredoc expression's span.
 //!
+//! A plain string literal whose text is a JSON object (`"{\"Version\": ...}"`) is decoded the
+//! same way (every value gets the literal's span, since escapes break the 1:1 mapping); so is the
+//! argument of `jsondecode`.
+//!
 //! # What is unknown
 //!
 //! References to resources, data sources and modules (they also produce [`Edge`]s from the
 //! referring attribute's route), `count.*`, `each.*`, `self.*`, `path.*`, `terraform.*`, splats,
 //! `for` expressions, template directives, unset variables, functions not implemented, any
 //! operation on an unknown operand, and dynamic blocks. Unknown is never guessed into a value.
+//! Unknown values still record the references inside them (both branches of a conditional, the
+//! collection and body of a `for`, the arguments of an unknown function).
+//!
+//! # Edges
+//!
+//! Each reference to a resource, data source, module or variable becomes an [`Edge`] from the node
+//! whose attribute contains it, with that attribute's route (`vpc_config[0].subnet_ids`), the
+//! first attribute named after the address (`arn`; `json` for a policy document) and the span of
+//! the reference. References met while evaluating a `local` or a variable default are recorded on
+//! the route of the attribute that used it, transitively. A policy document's own references are
+//! edges of the data node, not of the resources that use its `json`.
+//!
+//! # Limits (hostile input)
+//!
+//! * Files nested deeper than [`MAX_NESTING`] are refused before hcl-edit sees them (hcl-edit
+//!   itself refuses more than 64 levels, with an error).
+//! * Chains of locals/variables/documents deeper than 64 and reference cycles are unknown.
+//! * Copies of values out of locals, variables and documents are charged to a per-module budget
+//!   (about two million values); beyond it, further copies are unknown ("value too large"). This
+//!   bounds memory for exponential constructions (`l1 = [l0, l0, l0, l0]`, ...).
+//! * Functions never build strings over 16 MiB.
+//!
+//! # hcl-edit refusals
+//!
+//! hcl-edit rejects two constructs Terraform accepts: a key repeated in one object constructor
+//! (Terraform keeps the last) and a conditional whose `?`/`:` starts a new line inside brackets.
+//! [`parse_file`] retries after same-length rewrites of the text (the earlier duplicate entry is
+//! blanked; the newline becomes a space), so spans stay exact. The duplicate key is not reported
+//! here.
 //!
 //! [`Edge`]: crate::graph::Edge
 

@@ -948,3 +948,63 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn seed_scenario_kms_key_policy_and_log_group() {
+    let t = one(r#"
+variable "region" { default = "eu-west-1" }
+data "aws_region" "current" {}
+resource "aws_kms_key" "logs" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Logs"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:GenerateDataKey*"]
+        Resource  = "*"
+      },
+      {
+        Sid       = "Other"
+        Principal = { Service = "logs.${data.aws_region.current.name}.amazonaws.com" }
+      }
+    ]
+  })
+}
+resource "aws_cloudwatch_log_group" "app" {
+  name       = "/ecs/app"
+  kms_key_id = aws_kms_key.logs.arn
+}
+"#);
+    let k = "aws_kms_key.logs";
+    assert_eq!(
+        t.json(k, "policy.Statement.0.Principal.Service"),
+        "logs.eu-west-1.amazonaws.com"
+    );
+    assert_eq!(
+        t.span_text(k, "policy.Statement.0.Action.1"),
+        "\"kms:GenerateDataKey*\""
+    );
+    assert!(
+        t.get(k, "policy.Statement.1.Principal.Service")
+            .is_unknown()
+    );
+    let e = t.edges_from("aws_cloudwatch_log_group.app");
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].to.0, t.idx(k));
+    assert_eq!(e[0].route, route("kms_key_id"));
+    assert_eq!(t.text(e[0].span), "aws_kms_key.logs.arn");
+    assert_eq!(
+        t.span_text("aws_cloudwatch_log_group.app", "kms_key_id"),
+        "aws_kms_key.logs.arn"
+    );
+    // the key's own edges: the data source and the variable, both on the `policy` route
+    let ke = t.edges_from(k);
+    assert!(ke.iter().all(|e| e.route == route("policy")));
+    assert!(ke.iter().any(|e| e.to.0 == t.idx("var.region")));
+    assert!(
+        ke.iter()
+            .any(|e| e.to.0 == t.idx("data.aws_region.current"))
+    );
+}
