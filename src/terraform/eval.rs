@@ -281,6 +281,20 @@ impl<'a> Evaluator<'a> {
                 }
                 Spanned::new(Val::Object(map), span)
             }
+            Expression::StringTemplate(t)
+                if t.iter().count() == 1
+                    && let Some(Element::Interpolation(i)) = t.iter().next() =>
+            {
+                // `"${x}"` is `x` itself in Terraform (legacy `"${data.d.json}"` stays a document).
+                let mut v = self.eval(&i.expr);
+                if v.is_unknown() {
+                    return self.unknown_of(r);
+                }
+                if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
+                    v.span = span;
+                }
+                v
+            }
             Expression::StringTemplate(t) => match self.eval_template(t) {
                 Some(s) => Spanned::new(Val::String(s), span),
                 None => self.unknown_of(r),
@@ -293,7 +307,17 @@ impl<'a> Evaluator<'a> {
                 }
                 v
             }
-            Expression::Variable(_) => self.unknown_of(r),
+            Expression::Variable(id) => {
+                // `provider = aws` in a resource: an edge to the provider configuration.
+                if let Some(&to) = self.index.get(&format!("provider.{}", id.as_str())) {
+                    self.hit(Hit {
+                        to,
+                        attr: None,
+                        span,
+                    });
+                }
+                self.unknown_of(r)
+            }
             Expression::Conditional(c) => {
                 let cond = self.eval(&c.cond_expr);
                 let t = self.eval(&c.true_expr);
@@ -528,7 +552,14 @@ impl<'a> Evaluator<'a> {
                     self.eval_index_exprs(ops);
                     return self.unknown_of(r);
                 };
-                let Some(&to) = self.index.get(&addr) else {
+                // `provider = aws.west`: an edge to the aliased provider configuration.
+                let found = self.index.get(&addr).copied().or_else(|| {
+                    self.index
+                        .get(&format!("provider.{addr}"))
+                        .copied()
+                        .filter(|_| ops.len() == 1)
+                });
+                let Some(to) = found else {
                     self.eval_index_exprs(ops);
                     return self.unknown_of(r);
                 };

@@ -1008,3 +1008,41 @@ resource "aws_cloudwatch_log_group" "app" {
             .any(|e| e.to.0 == t.idx("data.aws_region.current"))
     );
 }
+
+#[test]
+fn single_interpolation_is_the_value_itself() {
+    let t = one(r#"
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions = ["s3:GetObject"]
+  }
+}
+variable "n" { default = 3 }
+resource "r" "n" {
+  policy = "${data.aws_iam_policy_document.d.json}"
+  n      = "${var.n}"
+}
+"#);
+    assert_eq!(t.json("r.n", "policy.Statement.0.Action.0"), "s3:GetObject");
+    assert_eq!(t.json("r.n", "n"), 3);
+    assert_eq!(t.span_text("r.n", "n"), "\"${var.n}\"");
+}
+
+#[test]
+fn provider_references_make_edges() {
+    let t = one(r#"
+provider "aws" { region = "eu-west-1" }
+provider "aws" {
+  alias  = "us"
+  region = "us-east-1"
+}
+resource "aws_s3_bucket" "a" { provider = aws.us }
+resource "aws_s3_bucket" "b" { provider = aws }
+"#);
+    let a = t.edges_from("aws_s3_bucket.a");
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].to.0, t.idx("provider.aws.us"));
+    let b = t.edges_from("aws_s3_bucket.b");
+    assert_eq!(b[0].to.0, t.idx("provider.aws"));
+    assert_eq!(t.json("provider.aws.us", "region"), "us-east-1");
+}
