@@ -13,11 +13,16 @@
 //! Every value keeps the span of the expression it came from. Evaluated: literals, tuples,
 //! objects, string templates whose parts are known, `var.*` (tfvars, then the default), `local.*`
 //! (memoised, cycle-safe, depth-capped), element and attribute access on known values,
-//! conditionals with a known condition, unary and binary operators on known operands, the
-//! functions listed in [`functions`](self) (`jsonencode` keeps the structure instead of producing a
-//! string, so policies stay structured), heredocs and string literals that hold JSON (turned into a
-//! spanned tree), and `data "aws_iam_policy_document"` (its node gets a synthesized `json` key; a
-//! reference to `.json`/`.minified_json` evaluates to that document).
+//! conditionals with a known condition, unary and binary operators on known operands, `"${x}"`
+//! (the value of `x` itself, as in Terraform), heredocs and string literals that hold JSON
+//! (turned into a spanned tree), `data "aws_iam_policy_document"` (its node gets a synthesized
+//! `json` key; a reference to `.json`/`.minified_json`, also `[0].json`, evaluates to that
+//! document), and these functions: `jsonencode` (returns its argument's *structure*, not a
+//! string: iaclint keeps policies structured), `jsondecode`, `merge`, `concat`, `format`
+//! (`%s %d %q %v %t %%`), `lookup`, `tolist`, `toset`, `tomap`, `length`, `join`, `split`,
+//! `replace` (plain or `/regex/`), `lower`, `upper`, `coalesce`, `try`, `can`, `flatten`,
+//! `distinct`, `element`, `keys`, `values`, `contains`, `trimspace`, `tostring`, `tonumber`,
+//! `tobool`. `file`, `templatefile` and every other function are unknown (no I/O).
 //!
 //! When a `var`/`local` value is substituted, its own spans are kept, except that a scalar's
 //! top-level span becomes the referencing expression's span (so `kms_key_id = local.key` is
