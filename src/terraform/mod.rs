@@ -121,7 +121,10 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
     // hcl-edit refuses two things Terraform accepts: a key repeated in one object constructor
     // (Terraform keeps the last) and a conditional whose `?`/`:` starts a new line inside
     // brackets. Both are worked around by same-length rewrites, so spans do not move.
-    let mut patched: Option<String> = None;
+    // A UTF-8 byte order mark (3 bytes) becomes 3 spaces: hcl-edit refuses it.
+    let mut patched: Option<String> = text
+        .strip_prefix('\u{feff}')
+        .map(|rest| format!("   {rest}"));
     let mut joined = false;
     let mut first: Option<(usize, String)> = None;
     for _ in 0..16 {

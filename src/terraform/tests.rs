@@ -1046,3 +1046,12 @@ resource "aws_s3_bucket" "b" { provider = aws }
     assert_eq!(b[0].to.0, t.idx("provider.aws"));
     assert_eq!(t.json("provider.aws.us", "region"), "us-east-1");
 }
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let t = one(
+        "\u{feff}resource \"r\" \"n\" {\r\n  a = \"x\"\r\n  p = <<EOT\r\n{\"A\": [\"s3:GetObject\"]}\r\nEOT\r\n}\r\n",
+    );
+    assert_eq!(t.json("r.n", "a"), "x");
+    assert_eq!(t.span_text("r.n", "p.A.0"), "\"s3:GetObject\"");
+}
