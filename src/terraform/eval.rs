@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{
@@ -23,8 +24,12 @@ pub(super) const MAX_LAZY_DEPTH: usize = 64;
 /// Deepest expression recursion (across lazy evaluations), to bound the stack.
 const MAX_EXPR_DEPTH: usize = 256;
 
+/// Total weight (see [`weight`]) of values copied out of locals, variables and documents before
+/// further copies become unknown: bounds "billion laughs" built from locals.
+const MAX_COPY_BUDGET: usize = 2_000_000;
+
 /// A reference to a node met during evaluation.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Hit {
     /// Index of the referenced node.
     pub to: usize,
@@ -43,12 +48,13 @@ pub(super) struct VarDecl<'a> {
 
 enum Memo {
     InProgress,
-    Done(Spanned, Vec<Hit>),
+    /// The value, its references, and whether evaluating it hit an error (for `try`).
+    Done(Rc<Spanned>, Vec<Hit>, bool),
 }
 
 enum DocMemo {
     InProgress,
-    Done(Spanned),
+    Done(Spanned, usize),
 }
 
 /// Evaluation state for one module.
@@ -61,7 +67,7 @@ pub(super) struct Evaluator<'a> {
     /// Variable declarations.
     pub vars: HashMap<String, VarDecl<'a>>,
     /// Values from tfvars files.
-    pub tfvars: HashMap<String, Spanned>,
+    pub tfvars: HashMap<String, Rc<Spanned>>,
     /// `aws_iam_policy_document` name → (node index, file, block).
     pub docs: HashMap<String, (usize, FileId, &'a Block)>,
     local_memo: HashMap<String, Memo>,
@@ -73,6 +79,7 @@ pub(super) struct Evaluator<'a> {
     hits: Vec<Hit>,
     lazy_depth: usize,
     expr_depth: usize,
+    copied: usize,
     /// Number of evaluation errors so far (used by `try` and `can`).
     pub errors: usize,
 }
@@ -94,6 +101,7 @@ impl<'a> Evaluator<'a> {
             hits: Vec::new(),
             lazy_depth: 0,
             expr_depth: 0,
+            copied: 0,
             errors: 0,
         }
     }
@@ -147,7 +155,9 @@ impl<'a> Evaluator<'a> {
                     route.push(key(k));
                     let saved = std::mem::take(&mut self.hits);
                     let v = self.eval(&attr.value);
-                    let hits = std::mem::replace(&mut self.hits, saved);
+                    let mut hits = std::mem::replace(&mut self.hits, saved);
+                    hits.sort();
+                    hits.dedup();
                     out.extend(hits.into_iter().map(|h| (route.clone(), h)));
                     route.pop();
                     map.insert(k.to_string(), v);
@@ -271,6 +281,20 @@ impl<'a> Evaluator<'a> {
                 }
                 Spanned::new(Val::Object(map), span)
             }
+            Expression::StringTemplate(t)
+                if t.iter().count() == 1
+                    && let Some(Element::Interpolation(i)) = t.iter().next() =>
+            {
+                // `"${x}"` is `x` itself in Terraform (legacy `"${data.d.json}"` stays a document).
+                let mut v = self.eval(&i.expr);
+                if v.is_unknown() {
+                    return self.unknown_of(r);
+                }
+                if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
+                    v.span = span;
+                }
+                v
+            }
             Expression::StringTemplate(t) => match self.eval_template(t) {
                 Some(s) => Spanned::new(Val::String(s), span),
                 None => self.unknown_of(r),
@@ -283,7 +307,17 @@ impl<'a> Evaluator<'a> {
                 }
                 v
             }
-            Expression::Variable(_) => self.unknown_of(r),
+            Expression::Variable(id) => {
+                // `provider = aws` in a resource: an edge to the provider configuration.
+                if let Some(&to) = self.index.get(&format!("provider.{}", id.as_str())) {
+                    self.hit(Hit {
+                        to,
+                        attr: None,
+                        span,
+                    });
+                }
+                self.unknown_of(r)
+            }
             Expression::Conditional(c) => {
                 let cond = self.eval(&c.cond_expr);
                 let t = self.eval(&c.true_expr);
@@ -333,8 +367,15 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
-            Expression::ForExpr(_) => {
-                self.record_refs(e);
+            Expression::ForExpr(f) => {
+                let _ = self.eval(&f.intro.collection_expr);
+                if let Some(k) = &f.key_expr {
+                    self.record_refs(k);
+                }
+                self.record_refs(&f.value_expr);
+                if let Some(c) = &f.cond {
+                    self.record_refs(&c.expr);
+                }
                 self.unknown_of(r)
             }
         }
@@ -342,16 +383,7 @@ impl<'a> Evaluator<'a> {
 
     /// Walks `e` without evaluating it, recording the references inside.
     pub fn record_refs(&mut self, e: &Expression) {
-        struct V<'e, 'a> {
-            ev: &'e mut Evaluator<'a>,
-        }
-        impl Visit for V<'_, '_> {
-            fn visit_traversal(&mut self, node: &Traversal) {
-                let _ = self.ev.eval_traversal_refs_only(node);
-                hcl_edit::visit::visit_traversal(self, node);
-            }
-        }
-        V { ev: self }.visit_expr(e);
+        RefWalker { ev: self }.visit_expr(e);
     }
 
     /// Records the reference a traversal makes (if any) without evaluating the rest.
@@ -376,6 +408,15 @@ impl<'a> Evaluator<'a> {
                 attr: None,
                 span,
             });
+            let mut hits = Vec::new();
+            let _ = self.var_value(name, &mut hits);
+            self.hits.extend(hits);
+        } else if root.as_str() == "local"
+            && let Some(name) = get_attr(&t.operators, 0)
+        {
+            // The local's own references, transitively.
+            let span = self.span(t.span());
+            let _ = self.local_rc(name, span);
         }
     }
 
@@ -394,16 +435,7 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 Element::Directive(d) => {
-                    struct V<'e, 'a> {
-                        ev: &'e mut Evaluator<'a>,
-                    }
-                    impl Visit for V<'_, '_> {
-                        fn visit_traversal(&mut self, node: &Traversal) {
-                            self.ev.eval_traversal_refs_only(node);
-                            hcl_edit::visit::visit_traversal(self, node);
-                        }
-                    }
-                    V { ev: self }.visit_directive(d);
+                    RefWalker { ev: self }.visit_directive(d);
                     known = false;
                 }
             }
@@ -444,16 +476,7 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 Element::Directive(d) => {
-                    struct V<'e, 'a> {
-                        ev: &'e mut Evaluator<'a>,
-                    }
-                    impl Visit for V<'_, '_> {
-                        fn visit_traversal(&mut self, node: &Traversal) {
-                            self.ev.eval_traversal_refs_only(node);
-                            hcl_edit::visit::visit_traversal(self, node);
-                        }
-                    }
-                    V { ev: self }.visit_directive(d);
+                    RefWalker { ev: self }.visit_directive(d);
                     has_directive = true;
                 }
             }
@@ -484,7 +507,10 @@ impl<'a> Evaluator<'a> {
         let ops = &t.operators;
         let Expression::Variable(root) = &t.expr else {
             let base = self.eval(&t.expr);
-            return self.apply_ops(base, ops, r);
+            if ops.is_empty() {
+                return base;
+            }
+            return self.apply_ops(&base, ops, r);
         };
         let root = root.as_str();
         match root {
@@ -493,9 +519,9 @@ impl<'a> Evaluator<'a> {
                     self.eval_index_exprs(ops);
                     return self.unknown_of(r);
                 };
-                let base = if root == "var" {
+                let base: Rc<Spanned> = if root == "var" {
                     let mut hits = Vec::new();
-                    let v = self.var_value(name, &mut hits);
+                    let v = self.var_rc(name, &mut hits);
                     if let Some(decl) = self.vars.get(name) {
                         hits.insert(
                             0,
@@ -507,11 +533,15 @@ impl<'a> Evaluator<'a> {
                         );
                     }
                     self.hits.extend(hits);
-                    v.unwrap_or_else(|| Spanned::unknown(format!("var.{name}"), span))
+                    v.unwrap_or_else(|| Rc::new(Spanned::unknown(format!("var.{name}"), span)))
                 } else {
-                    self.local_value(name, span)
+                    self.local_rc(name, span)
                 };
-                let mut v = self.apply_ops(base, &ops[1..], r);
+                let mut v = self.apply_ops(&base, &ops[1..], r);
+                // Only the selected part is copied, and the copy is charged to the budget.
+                if !self.charge(weight(&v)) {
+                    return Spanned::unknown(format!("{root}.{name} (value too large)"), span);
+                }
                 if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
                     v.span = span;
                 }
@@ -522,15 +552,36 @@ impl<'a> Evaluator<'a> {
                     self.eval_index_exprs(ops);
                     return self.unknown_of(r);
                 };
-                let Some(&to) = self.index.get(&addr) else {
+                // `provider = aws.west`: an edge to the aliased provider configuration.
+                let found = self.index.get(&addr).copied().or_else(|| {
+                    self.index
+                        .get(&format!("provider.{addr}"))
+                        .copied()
+                        .filter(|_| ops.len() == 1)
+                });
+                let Some(to) = found else {
                     self.eval_index_exprs(ops);
                     return self.unknown_of(r);
                 };
                 let attr = first_attr(rest);
+                // `.json`, also through an instance key (`[0].json`, `["k"].json`): every
+                // instance of a document has the same statements (instance-specific parts
+                // such as `count.index` are unknown anyway).
+                let skip = rest
+                    .iter()
+                    .take_while(|o| {
+                        matches!(
+                            o.value(),
+                            TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)
+                        )
+                    })
+                    .count()
+                    .min(1);
                 if let Some(doc) = addr.strip_prefix("data.aws_iam_policy_document.")
-                    && let Some(TraversalOperator::GetAttr(a)) = rest.first().map(|o| o.value())
+                    && let Some(TraversalOperator::GetAttr(a)) = rest.get(skip).map(|o| o.value())
                     && (a.as_str() == "json" || a.as_str() == "minified_json")
                 {
+                    self.eval_index_exprs(&rest[..skip]);
                     self.hit(Hit {
                         to,
                         attr: Some("json".into()),
@@ -538,7 +589,10 @@ impl<'a> Evaluator<'a> {
                     });
                     let doc = doc.to_string();
                     let v = self.doc_json(&doc);
-                    return self.apply_ops(v, &rest[1..], r);
+                    if skip + 1 == rest.len() {
+                        return v;
+                    }
+                    return self.apply_ops(&v, &rest[skip + 1..], r);
                 }
                 self.hit(Hit { to, attr, span });
                 self.eval_index_exprs(rest);
@@ -556,19 +610,19 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Applies attribute/index operators to a value.
+    /// Applies attribute/index operators to a value; only the selected part is cloned.
     fn apply_ops(
         &mut self,
-        base: Spanned,
+        base: &Spanned,
         ops: &[hcl_edit::Decorated<TraversalOperator>],
         r: Option<Range<usize>>,
     ) -> Spanned {
         let mut cur = Some(base);
         for op in ops {
             let next = match op.value() {
-                TraversalOperator::GetAttr(a) => match cur.as_ref().map(|c| &c.val) {
+                TraversalOperator::GetAttr(a) => match cur.map(|c| &c.val) {
                     Some(Val::Object(m)) => match m.get(a.as_str()) {
-                        Some(v) => Some(v.clone()),
+                        Some(v) => Some(v),
                         None => {
                             self.errors += 1;
                             None
@@ -582,14 +636,14 @@ impl<'a> Evaluator<'a> {
                 },
                 TraversalOperator::Index(e) => {
                     let k = self.eval(e);
-                    match cur.as_ref() {
+                    match cur {
                         Some(c) => self.index_value(c, &k),
                         None => None,
                     }
                 }
                 TraversalOperator::LegacyIndex(n) => {
                     let k = Spanned::bare(Val::Number(*n.value() as f64));
-                    match cur.as_ref() {
+                    match cur {
                         Some(c) => self.index_value(c, &k),
                         None => None,
                     }
@@ -599,14 +653,14 @@ impl<'a> Evaluator<'a> {
             cur = next;
         }
         match cur {
-            Some(v) if !v.is_unknown() => v,
+            Some(v) if !v.is_unknown() => v.clone(),
             _ => self.unknown_of(r),
         }
     }
 
     /// `c[k]` for a known collection and key; `None` (and an error when the types are known but
     /// wrong) otherwise.
-    pub fn index_value(&mut self, c: &Spanned, k: &Spanned) -> Option<Spanned> {
+    pub fn index_value<'v>(&mut self, c: &'v Spanned, k: &Spanned) -> Option<&'v Spanned> {
         match (&c.val, &k.val) {
             (Val::Unknown(_), _) | (_, Val::Unknown(_)) => None,
             (Val::Array(a), _) => {
@@ -615,11 +669,11 @@ impl<'a> Evaluator<'a> {
                     self.errors += 1;
                     return None;
                 }
-                a.get(i as usize).cloned()
+                a.get(i as usize)
             }
             (Val::Object(m), _) => match scalar_string(k) {
                 Some(s) => match m.get(&s) {
-                    Some(v) => Some(v.clone()),
+                    Some(v) => Some(v),
                     None => {
                         self.errors += 1;
                         None
@@ -637,19 +691,34 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The value of `var.name`: tfvars, else the default. `hits` receives references made while
-    /// evaluating the default.
+    /// Charges the copy of `v` to the budget; false when the budget is exhausted.
+    fn charge(&mut self, w: usize) -> bool {
+        self.copied = self.copied.saturating_add(w);
+        self.copied <= MAX_COPY_BUDGET
+    }
+
+    /// The value of `var.name`: tfvars, else the default (a copy). `hits` receives references
+    /// made while evaluating the default.
     pub fn var_value(&mut self, name: &str, hits: &mut Vec<Hit>) -> Option<Spanned> {
+        self.var_rc(name, hits).map(|v| (*v).clone())
+    }
+
+    /// The value of `var.name`, shared.
+    fn var_rc(&mut self, name: &str, hits: &mut Vec<Hit>) -> Option<Rc<Spanned>> {
         if let Some(v) = self.tfvars.get(name) {
             return Some(v.clone());
         }
         match self.var_memo.get(name) {
-            Some(Memo::Done(v, h)) => {
+            Some(Memo::Done(v, h, e)) => {
                 hits.extend(h.iter().cloned());
+                self.errors += usize::from(*e);
                 return Some(v.clone());
             }
             Some(Memo::InProgress) => {
-                return Some(Spanned::unknown(format!("cycle through var.{name}"), None));
+                return Some(Rc::new(Spanned::unknown(
+                    format!("cycle through var.{name}"),
+                    None,
+                )));
             }
             None => {}
         }
@@ -658,61 +727,88 @@ impl<'a> Evaluator<'a> {
             (decl.file, decl.default?)
         };
         if self.lazy_depth >= MAX_LAZY_DEPTH {
-            return Some(Spanned::unknown(format!("var.{name} (too deep)"), None));
+            return Some(Rc::new(Spanned::unknown(
+                format!("var.{name} (too deep)"),
+                None,
+            )));
         }
         self.var_memo.insert(name.to_string(), Memo::InProgress);
-        let (v, h) = self.lazy(file, default);
+        let (v, h, e) = self.lazy(file, default);
+        let v = Rc::new(v);
         hits.extend(h.iter().cloned());
+        self.errors += usize::from(e);
         self.var_memo
-            .insert(name.to_string(), Memo::Done(v.clone(), h));
+            .insert(name.to_string(), Memo::Done(v.clone(), h, e));
         Some(v)
     }
 
-    /// The value of `local.name`, with its references added to the current collector.
-    fn local_value(&mut self, name: &str, span: Option<Span>) -> Spanned {
+    /// The value of `local.name`, shared, with its references added to the current collector.
+    fn local_rc(&mut self, name: &str, span: Option<Span>) -> Rc<Spanned> {
         match self.local_memo.get(name) {
-            Some(Memo::Done(v, h)) => {
-                let (v, h) = (v.clone(), h.clone());
-                self.hits.extend(h);
+            Some(Memo::Done(v, h, e)) => {
+                let v = v.clone();
+                self.errors += usize::from(*e);
+                self.hits.extend(h.clone());
                 return v;
             }
             Some(Memo::InProgress) => {
-                return Spanned::unknown(format!("local.{name} (reference cycle)"), span);
+                return Rc::new(Spanned::unknown(
+                    format!("local.{name} (reference cycle)"),
+                    span,
+                ));
             }
             None => {}
         }
         let Some(&(file, expr)) = self.locals.get(name) else {
-            return Spanned::unknown(format!("local.{name}"), span);
+            return Rc::new(Spanned::unknown(format!("local.{name}"), span));
         };
         if self.lazy_depth >= MAX_LAZY_DEPTH {
-            return Spanned::unknown(format!("local.{name} (references nested too deeply)"), span);
+            return Rc::new(Spanned::unknown(
+                format!("local.{name} (references nested too deeply)"),
+                span,
+            ));
         }
         self.local_memo.insert(name.to_string(), Memo::InProgress);
-        let (v, h) = self.lazy(file, expr);
+        let (v, h, e) = self.lazy(file, expr);
+        let v = Rc::new(v);
         self.hits.extend(h.iter().cloned());
+        self.errors += usize::from(e);
         self.local_memo
-            .insert(name.to_string(), Memo::Done(v.clone(), h));
+            .insert(name.to_string(), Memo::Done(v.clone(), h, e));
         v
     }
 
-    /// Evaluates `e` in `file` one lazy level deeper, returning its value and references.
-    fn lazy(&mut self, file: FileId, e: &Expression) -> (Spanned, Vec<Hit>) {
+    /// Evaluates `e` in `file` one lazy level deeper, returning its value, its references and
+    /// whether an evaluation error occurred.
+    fn lazy(&mut self, file: FileId, e: &Expression) -> (Spanned, Vec<Hit>, bool) {
         self.lazy_depth += 1;
         let saved_file = std::mem::replace(&mut self.file, file);
         let saved_hits = std::mem::take(&mut self.hits);
         let saved_errors = self.errors;
         let v = self.eval(e);
-        let h = std::mem::replace(&mut self.hits, saved_hits);
+        let mut h = std::mem::replace(&mut self.hits, saved_hits);
+        h.sort();
+        h.dedup();
+        let errored = self.errors > saved_errors;
         self.errors = saved_errors;
         self.file = saved_file;
         self.lazy_depth -= 1;
-        (v, h)
+        (v, h, errored)
     }
 
     /// The synthesized policy document of `data.aws_iam_policy_document.<name>`.
     pub fn doc_json(&mut self, name: &str) -> Spanned {
         match self.doc_memo.get(name) {
-            Some(DocMemo::Done(v)) => return v.clone(),
+            Some(DocMemo::Done(v, w)) => {
+                let (w, v) = (*w, v.clone());
+                if !self.charge(w) {
+                    return Spanned::unknown(
+                        format!("data.aws_iam_policy_document.{name}.json (too large)"),
+                        None,
+                    );
+                }
+                return v;
+            }
             Some(DocMemo::InProgress) => {
                 return Spanned::unknown(
                     format!("data.aws_iam_policy_document.{name}.json (reference cycle)"),
@@ -741,8 +837,26 @@ impl<'a> Evaluator<'a> {
         self.file = saved_file;
         self.lazy_depth -= 1;
         self.doc_memo
-            .insert(name.to_string(), DocMemo::Done(v.clone()));
+            .insert(name.to_string(), DocMemo::Done(v.clone(), weight(&v)));
+        if !self.charge(weight(&v)) {
+            return Spanned::unknown(
+                format!("data.aws_iam_policy_document.{name}.json (too large)"),
+                None,
+            );
+        }
         v
+    }
+}
+
+/// Records the references under an expression without evaluating it.
+struct RefWalker<'e, 'a> {
+    ev: &'e mut Evaluator<'a>,
+}
+
+impl Visit for RefWalker<'_, '_> {
+    fn visit_traversal(&mut self, node: &Traversal) {
+        self.ev.eval_traversal_refs_only(node);
+        hcl_edit::visit::visit_traversal(self, node);
     }
 }
 
@@ -783,6 +897,15 @@ fn first_attr(ops: &[hcl_edit::Decorated<TraversalOperator>]) -> Option<String> 
         TraversalOperator::GetAttr(a) => Some(a.as_str().to_string()),
         _ => None,
     })
+}
+
+/// The cost of copying a value: one per node plus one per 16 bytes of string.
+fn weight(v: &Spanned) -> usize {
+    let mut w = 0usize;
+    v.walk(&mut |_, x| {
+        w = w.saturating_add(1 + x.as_str().map_or(0, |s| s.len() / 16));
+    });
+    w
 }
 
 /// True when `v` or anything inside it is unknown.

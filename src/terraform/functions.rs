@@ -28,6 +28,9 @@ enum Fail {
 
 type Res = Result<Spanned, Fail>;
 
+/// Longest string a function may build; longer results are unknown.
+const MAX_STRING: usize = 16 << 20;
+
 /// Evaluates a function call.
 pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -> Spanned {
     let span = ev.span(r.clone());
@@ -278,10 +281,23 @@ fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
             let rep = str_arg(&args[2])?;
             let out = if sub.len() >= 2 && sub.starts_with('/') && sub.ends_with('/') {
                 let re = regex::Regex::new(&sub[1..sub.len() - 1]).map_err(|_| Fail::Error)?;
+                let count = re.find_iter(&s).count();
+                let per = if rep.contains('$') {
+                    rep.len().saturating_mul(s.len() + 1)
+                } else {
+                    rep.len()
+                };
+                if s.len().saturating_add(count.saturating_mul(per)) > MAX_STRING {
+                    return Err(Fail::Unknown);
+                }
                 re.replace_all(&s, rep.as_str()).into_owned()
             } else if sub.is_empty() {
                 s
             } else {
+                let count = s.matches(sub.as_str()).count();
+                if s.len().saturating_add(count.saturating_mul(rep.len())) > MAX_STRING {
+                    return Err(Fail::Unknown);
+                }
                 s.replace(&sub, &rep)
             };
             new(Val::String(out), span)

@@ -13,11 +13,16 @@
 //! Every value keeps the span of the expression it came from. Evaluated: literals, tuples,
 //! objects, string templates whose parts are known, `var.*` (tfvars, then the default), `local.*`
 //! (memoised, cycle-safe, depth-capped), element and attribute access on known values,
-//! conditionals with a known condition, unary and binary operators on known operands, the
-//! functions listed in [`functions`](self) (`jsonencode` keeps the structure instead of producing a
-//! string, so policies stay structured), heredocs and string literals that hold JSON (turned into a
-//! spanned tree), and `data "aws_iam_policy_document"` (its node gets a synthesized `json` key; a
-//! reference to `.json`/`.minified_json` evaluates to that document).
+//! conditionals with a known condition, unary and binary operators on known operands, `"${x}"`
+//! (the value of `x` itself, as in Terraform), heredocs and string literals that hold JSON
+//! (turned into a spanned tree), `data "aws_iam_policy_document"` (its node gets a synthesized
+//! `json` key; a reference to `.json`/`.minified_json`, also `[0].json`, evaluates to that
+//! document), and these functions: `jsonencode` (returns its argument's *structure*, not a
+//! string: iaclint keeps policies structured), `jsondecode`, `merge`, `concat`, `format`
+//! (`%s %d %q %v %t %%`), `lookup`, `tolist`, `toset`, `tomap`, `length`, `join`, `split`,
+//! `replace` (plain or `/regex/`), `lower`, `upper`, `coalesce`, `try`, `can`, `flatten`,
+//! `distinct`, `element`, `keys`, `values`, `contains`, `trimspace`, `tostring`, `tonumber`,
+//! `tobool`. `file`, `templatefile` and every other function are unknown (no I/O).
 //!
 //! When a `var`/`local` value is substituted, its own spans are kept, except that a scalar's
 //! top-level span becomes the referencing expression's span (so `kms_key_id = local.key` is
@@ -28,12 +33,45 @@
 //! (`"s3:GetObject"`), when the heredoc text maps 1:1 to the source (no `<<-` de-indentation and
 //! no escapes); otherwise every value gets the heredoc expression's span.
 //!
+//! A plain string literal whose text is a JSON object (`"{\"Version\": ...}"`) is decoded the
+//! same way (every value gets the literal's span, since escapes break the 1:1 mapping); so is the
+//! argument of `jsondecode`.
+//!
 //! # What is unknown
 //!
 //! References to resources, data sources and modules (they also produce [`Edge`]s from the
 //! referring attribute's route), `count.*`, `each.*`, `self.*`, `path.*`, `terraform.*`, splats,
 //! `for` expressions, template directives, unset variables, functions not implemented, any
 //! operation on an unknown operand, and dynamic blocks. Unknown is never guessed into a value.
+//! Unknown values still record the references inside them (both branches of a conditional, the
+//! collection and body of a `for`, the arguments of an unknown function).
+//!
+//! # Edges
+//!
+//! Each reference to a resource, data source, module or variable becomes an [`Edge`] from the node
+//! whose attribute contains it, with that attribute's route (`vpc_config[0].subnet_ids`), the
+//! first attribute named after the address (`arn`; `json` for a policy document) and the span of
+//! the reference. References met while evaluating a `local` or a variable default are recorded on
+//! the route of the attribute that used it, transitively. A policy document's own references are
+//! edges of the data node, not of the resources that use its `json`.
+//!
+//! # Limits (hostile input)
+//!
+//! * Files nested deeper than [`MAX_NESTING`] are refused before hcl-edit sees them (hcl-edit
+//!   itself refuses more than 64 levels, with an error).
+//! * Chains of locals/variables/documents deeper than 64 and reference cycles are unknown.
+//! * Copies of values out of locals, variables and documents are charged to a per-module budget
+//!   (about two million values); beyond it, further copies are unknown ("value too large"). This
+//!   bounds memory for exponential constructions (`l1 = [l0, l0, l0, l0]`, ...).
+//! * Functions never build strings over 16 MiB.
+//!
+//! # hcl-edit refusals
+//!
+//! hcl-edit rejects two constructs Terraform accepts: a key repeated in one object constructor
+//! (Terraform keeps the last) and a conditional whose `?`/`:` starts a new line inside brackets.
+//! [`parse_file`] retries after same-length rewrites of the text (the earlier duplicate entry is
+//! blanked; the newline becomes a space), so spans stay exact. The duplicate key is not reported
+//! here.
 //!
 //! [`Edge`]: crate::graph::Edge
 
@@ -80,20 +118,60 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
             ),
         });
     }
-    match hcl_edit::parser::parse_body(text) {
-        Ok(body) => Ok(body),
-        Err(err) => {
+    // hcl-edit refuses two things Terraform accepts: a key repeated in one object constructor
+    // (Terraform keeps the last) and a conditional whose `?`/`:` starts a new line inside
+    // brackets. Both are worked around by same-length rewrites, so spans do not move.
+    // A UTF-8 byte order mark (3 bytes) becomes 3 spaces: hcl-edit refuses it.
+    let mut patched: Option<String> = text
+        .strip_prefix('\u{feff}')
+        .map(|rest| format!("   {rest}"));
+    let mut joined = false;
+    let mut first: Option<(usize, String)> = None;
+    for _ in 0..16 {
+        let t = patched.as_deref().unwrap_or(text);
+        let err = match hcl_edit::parser::parse_body(t) {
+            Ok(body) => return Ok(body),
+            Err(err) => err,
+        };
+        let off = if patched.is_none() {
             let loc = err.location();
-            let off = file.offset_of(loc.line(), loc.column());
-            Err(scan::describe_error(id, file, &scan, off, err.message()))
+            file.offset_of(loc.line(), loc.column())
+        } else {
+            err.location().offset()
+        };
+        first.get_or_insert_with(|| (off, err.message().to_string()));
+        let mut bytes = t.as_bytes().to_vec();
+        let changed = if err.message().contains("redefined object key") {
+            scan::blank_earlier_duplicate(&mut bytes, off)
+        } else if !joined {
+            joined = true;
+            scan::join_continuations(&mut bytes, &scan)
+        } else {
+            false
+        };
+        if !changed {
+            break;
+        }
+        match String::from_utf8(bytes) {
+            Ok(s) => patched = Some(s),
+            Err(_) => break,
         }
     }
+    let (off, message) = first.unwrap_or((0, String::from("parse error")));
+    Err(scan::describe_error(id, file, &scan, off, &message))
 }
 
 /// A span covering the character at `off` (or an empty span at the end of the text).
 fn one_char(id: FileId, text: &str, off: usize) -> Span {
-    let off = off.min(text.len());
-    let len = text[off..].chars().next().map(char::len_utf8).unwrap_or(0);
+    let mut off = off.min(text.len());
+    while off > 0 && !text.is_char_boundary(off) {
+        off -= 1;
+    }
+    let len = text
+        .get(off..)
+        .and_then(|t| t.chars().next())
+        .map(char::len_utf8)
+        .unwrap_or(0);
     Span::new(id, off..off + len)
 }
 
@@ -266,7 +344,8 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
     for (fid, _file, body) in &input.tfvars {
         for attr in body.attributes() {
             let v = ev.eval_detached(*fid, &attr.value);
-            ev.tfvars.insert(attr.key.as_str().to_string(), v);
+            ev.tfvars
+                .insert(attr.key.as_str().to_string(), std::rc::Rc::new(v));
         }
     }
 

@@ -23,6 +23,9 @@ pub(super) struct Scan {
     pub unclosed: Vec<(char, usize)>,
     /// First closer that does not match its opener: (closer, offset, opener, opener offset).
     pub mismatched: Option<(char, usize, char, usize)>,
+    /// Newlines inside brackets that are followed by a line starting with `?` or `:` (a
+    /// conditional continued on the next line, which Terraform accepts and hcl-edit refuses).
+    pub continuations: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -86,12 +89,13 @@ pub(super) fn scan(text: &str) -> Scan {
             }
             _ => match c {
                 b'"' => stack.push(Frame::Str(i)),
+                // A line comment and its newline (never marked as a continuation).
                 b'#' => {
-                    i = skip_line(b, i);
+                    i = skip_line(b, i) + 1;
                     continue;
                 }
                 b'/' if b.get(i + 1) == Some(&b'/') => {
-                    i = skip_line(b, i);
+                    i = skip_line(b, i) + 1;
                     continue;
                 }
                 b'/' if b.get(i + 1) == Some(&b'*') => {
@@ -121,6 +125,15 @@ pub(super) fn scan(text: &str) -> Scan {
                             j + 1
                         };
                         continue;
+                    }
+                }
+                b'\n' if !stack.is_empty() => {
+                    let mut j = i + 1;
+                    while j < b.len() && matches!(b[j], b' ' | b'\t' | b'\r') {
+                        j += 1;
+                    }
+                    if matches!(b.get(j), Some(b'?') | Some(b':')) {
+                        out.continuations.push(i);
                     }
                 }
                 b'{' | b'[' | b'(' => stack.push(Frame::Bracket(c as char, i)),
@@ -267,4 +280,138 @@ fn block_header_before(text: &str, at: usize) -> Option<String> {
         return None;
     }
     Some(first.to_string())
+}
+
+/// Joins the continuation lines found by the scan (same byte length, so spans do not move).
+pub(super) fn join_continuations(bytes: &mut [u8], scan: &Scan) -> bool {
+    let mut changed = false;
+    for &i in &scan.continuations {
+        if bytes.get(i) == Some(&b'\n') {
+            bytes[i] = b' ';
+            if i > 0 && bytes[i - 1] == b'\r' {
+                bytes[i - 1] = b' ';
+            }
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// For hcl-edit's "redefined object key" error at `at` (the second occurrence of a key in one
+/// object constructor), blanks the earlier entry with spaces so the last one wins, as in
+/// Terraform. Returns false when the earlier entry cannot be found.
+pub(super) fn blank_earlier_duplicate(bytes: &mut [u8], at: usize) -> bool {
+    let is_id = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    // The key at `at`: an identifier or a quoted string.
+    let key: Vec<u8> = match bytes.get(at) {
+        Some(b'"') => {
+            let mut j = at + 1;
+            while j < bytes.len() && bytes[j] != b'"' && bytes[j] != b'\n' {
+                j += if bytes[j] == b'\\' { 2 } else { 1 };
+            }
+            match bytes.get(at..=j.min(bytes.len().saturating_sub(1))) {
+                Some(k) => k.to_vec(),
+                None => return false,
+            }
+        }
+        Some(&c) if is_id(c) => {
+            let mut j = at;
+            while j < bytes.len() && is_id(bytes[j]) {
+                j += 1;
+            }
+            bytes[at..j].to_vec()
+        }
+        _ => return false,
+    };
+    // The enclosing `{`.
+    let mut depth = 0usize;
+    let mut open = None;
+    let mut i = at;
+    while i > 0 {
+        i -= 1;
+        match bytes[i] {
+            b'}' | b']' | b')' => depth += 1,
+            b'{' | b'[' | b'(' => {
+                if depth == 0 {
+                    open = Some(i);
+                    break;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    let Some(open) = open else { return false };
+    if bytes[open] != b'{' {
+        return false;
+    }
+    // Entries at depth 0 between `open` and `at`.
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut entry_start = true;
+    let mut j = open + 1;
+    while j < at {
+        let c = bytes[j];
+        if in_str {
+            if c == b'\\' {
+                j += 1;
+            } else if c == b'"' {
+                in_str = false;
+            }
+            j += 1;
+            continue;
+        }
+        if depth == 0 && entry_start && !c.is_ascii_whitespace() {
+            entry_start = false;
+            let end = j + key.len();
+            if bytes.get(j..end) == Some(key.as_slice())
+                && bytes.get(end).is_none_or(|&n| !is_id(n))
+            {
+                let mut k = end;
+                while k < at && matches!(bytes[k], b' ' | b'\t') {
+                    k += 1;
+                }
+                if matches!(bytes.get(k), Some(b'=') | Some(b':'))
+                    && bytes.get(k + 1) != Some(&b'=')
+                {
+                    // Blank to the end of the entry: a newline or comma at depth 0.
+                    let (mut d, mut s, mut e) = (0usize, false, j);
+                    while e < at {
+                        let x = bytes[e];
+                        if s {
+                            if x == b'\\' {
+                                e += 1;
+                            } else if x == b'"' {
+                                s = false;
+                            }
+                        } else {
+                            match x {
+                                b'"' => s = true,
+                                b'{' | b'[' | b'(' => d += 1,
+                                b'}' | b']' | b')' => d = d.saturating_sub(1),
+                                b'\n' | b',' if d == 0 => break,
+                                _ => {}
+                            }
+                        }
+                        e += 1;
+                    }
+                    for b in &mut bytes[j..e.min(at)] {
+                        if *b != b'\n' {
+                            *b = b' ';
+                        }
+                    }
+                    return true;
+                }
+            }
+        }
+        match c {
+            b'"' => in_str = true,
+            b'{' | b'[' | b'(' => depth += 1,
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            b'\n' | b',' if depth == 0 => entry_start = true,
+            _ => {}
+        }
+        j += 1;
+    }
+    false
 }

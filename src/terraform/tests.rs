@@ -34,6 +34,19 @@ fn build(tf: &[&str], tfvars: &[&str]) -> T {
     }
     let frag = build_module(&input);
     drop(input);
+    // Every span lies inside its file, on character boundaries.
+    for n in &frag.nodes {
+        n.attrs.walk(&mut |_, v| {
+            if let Some(sp) = v.span {
+                let text: &str = &files[sp.file.0 as usize].text;
+                assert!(
+                    sp.end <= text.len()
+                        && text.is_char_boundary(sp.start)
+                        && text.is_char_boundary(sp.end)
+                );
+            }
+        });
+    }
     T { files, frag }
 }
 
@@ -837,4 +850,208 @@ fn arbitrary_bytes_never_panic() {
             let _ = build_module(&input);
         }
     }
+}
+
+#[test]
+fn hcl_edit_refusals_terraform_accepts() {
+    let t = one(
+        "resource \"r\" \"n\" {\n  a = {\n    port = 1\n    other = [1, 2]\n    port = 2\n  }\n  b = {for k, v in { x = 1 } : k =>\n    true\n    ? \"yes\"\n    : \"no\"\n  }\n}\n",
+    );
+    assert_eq!(
+        t.json("r.n", "a"),
+        serde_json::json!({"other": [1, 2], "port": 2})
+    );
+    assert_eq!(t.span_text("r.n", "a.port"), "2");
+    assert!(t.get("r.n", "b").is_unknown());
+}
+
+#[test]
+fn exponential_locals_are_bounded() {
+    let mut src =
+        String::from("locals {\n  l0 = [\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", aws_x.y.z]\n");
+    for i in 1..60 {
+        let p = i - 1;
+        src.push_str(&format!(
+            "  l{i} = [local.l{p}, local.l{p}, local.l{p}, local.l{p}]\n"
+        ));
+    }
+    src.push_str("}\nresource \"aws_x\" \"y\" {}\nresource \"r\" \"n\" {\n  a = local.l59\n}\n");
+    let t = one(&src);
+    // Something became unknown rather than exhausting memory; the reference is still an edge.
+    assert!(serde_json::to_string(&t.json("r.n", "a")).is_ok_and(|s| s.contains("$unknown")));
+    assert_eq!(t.edges_from("r.n").len(), 1);
+}
+
+#[test]
+fn for_expressions_see_references_through_locals_and_indexed_documents() {
+    let t = one(r#"
+resource "aws_subnet" "s" {}
+locals {
+  subnets = aws_subnet.s.ids
+}
+data "aws_iam_policy_document" "d" {
+  count = 1
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+resource "r" "n" {
+  a = [for x in local.subnets : x]
+  b = { for k, v in var.m : k => local.subnets }
+  p = data.aws_iam_policy_document.d[0].json
+}
+"#);
+    let e = t.edges_from("r.n");
+    let s = t.idx("aws_subnet.s");
+    assert!(e.iter().any(|e| e.route == route("a") && e.to.0 == s));
+    assert!(e.iter().any(|e| e.route == route("b") && e.to.0 == s));
+    assert_eq!(t.json("r.n", "p.Statement.0.Action.0"), "s3:GetObject");
+    assert!(
+        e.iter()
+            .any(|e| e.route == route("p") && e.attr.as_deref() == Some("json"))
+    );
+}
+
+fn check_spans(text: &str, frag: &Fragment) {
+    for n in &frag.nodes {
+        assert!(n.span.end <= text.len() && n.header.end <= text.len());
+        n.attrs.walk(&mut |_, v| {
+            if let Some(s) = v.span {
+                assert!(s.start <= s.end && s.end <= text.len(), "{s:?}");
+                assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            }
+        });
+    }
+    for e in &frag.edges {
+        assert!((e.to.0 as usize) < frag.nodes.len() && (e.from.0 as usize) < frag.nodes.len());
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    #[test]
+    fn random_hcl_never_panics(
+        s in "(resource \"a\" \"b\" |data \"aws_iam_policy_document\" \"d\" |locals |x = |y = |\\{|\\}|\\[|\\]|\\(|\\)|\n|local\\.x|local\\.y|var\\.v|data\\.aws_iam_policy_document\\.d\\.json|aws_a\\.b\\.arn|\"\\$\\{|<<EOT\n|<<-EOT\n|EOT\n|jsonencode\\(|merge\\(|try\\(|format\\(\"%s\", |, |\\? |: |1|é|#|\"|\\{\"A\": \\[\"s3:x\"\\]\\}|statement \\{|principals \\{|type = \"\\*\"|identifiers = \\[\"\\*\"\\]|for k in |=> | ){0,50}"
+    ) {
+        let f = SourceFile::new("p.tf".into(), "p.tf".into(), Arc::from(s.as_str()));
+        match parse_file(FileId(0), &f) {
+            Ok(body) => {
+                let input = ModuleInput { dir: ".".into(), files: vec![(FileId(0), &f, body)], tfvars: vec![] };
+                let frag = build_module(&input);
+                check_spans(&s, &frag);
+            }
+            Err(e) => {
+                let span = e.span.expect("span");
+                proptest::prop_assert!(span.end <= s.len());
+            }
+        }
+    }
+}
+
+#[test]
+fn seed_scenario_kms_key_policy_and_log_group() {
+    let t = one(r#"
+variable "region" { default = "eu-west-1" }
+data "aws_region" "current" {}
+resource "aws_kms_key" "logs" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Logs"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:GenerateDataKey*"]
+        Resource  = "*"
+      },
+      {
+        Sid       = "Other"
+        Principal = { Service = "logs.${data.aws_region.current.name}.amazonaws.com" }
+      }
+    ]
+  })
+}
+resource "aws_cloudwatch_log_group" "app" {
+  name       = "/ecs/app"
+  kms_key_id = aws_kms_key.logs.arn
+}
+"#);
+    let k = "aws_kms_key.logs";
+    assert_eq!(
+        t.json(k, "policy.Statement.0.Principal.Service"),
+        "logs.eu-west-1.amazonaws.com"
+    );
+    assert_eq!(
+        t.span_text(k, "policy.Statement.0.Action.1"),
+        "\"kms:GenerateDataKey*\""
+    );
+    assert!(
+        t.get(k, "policy.Statement.1.Principal.Service")
+            .is_unknown()
+    );
+    let e = t.edges_from("aws_cloudwatch_log_group.app");
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].to.0, t.idx(k));
+    assert_eq!(e[0].route, route("kms_key_id"));
+    assert_eq!(t.text(e[0].span), "aws_kms_key.logs.arn");
+    assert_eq!(
+        t.span_text("aws_cloudwatch_log_group.app", "kms_key_id"),
+        "aws_kms_key.logs.arn"
+    );
+    // the key's own edges: the data source and the variable, both on the `policy` route
+    let ke = t.edges_from(k);
+    assert!(ke.iter().all(|e| e.route == route("policy")));
+    assert!(ke.iter().any(|e| e.to.0 == t.idx("var.region")));
+    assert!(
+        ke.iter()
+            .any(|e| e.to.0 == t.idx("data.aws_region.current"))
+    );
+}
+
+#[test]
+fn single_interpolation_is_the_value_itself() {
+    let t = one(r#"
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions = ["s3:GetObject"]
+  }
+}
+variable "n" { default = 3 }
+resource "r" "n" {
+  policy = "${data.aws_iam_policy_document.d.json}"
+  n      = "${var.n}"
+}
+"#);
+    assert_eq!(t.json("r.n", "policy.Statement.0.Action.0"), "s3:GetObject");
+    assert_eq!(t.json("r.n", "n"), 3);
+    assert_eq!(t.span_text("r.n", "n"), "\"${var.n}\"");
+}
+
+#[test]
+fn provider_references_make_edges() {
+    let t = one(r#"
+provider "aws" { region = "eu-west-1" }
+provider "aws" {
+  alias  = "us"
+  region = "us-east-1"
+}
+resource "aws_s3_bucket" "a" { provider = aws.us }
+resource "aws_s3_bucket" "b" { provider = aws }
+"#);
+    let a = t.edges_from("aws_s3_bucket.a");
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].to.0, t.idx("provider.aws.us"));
+    let b = t.edges_from("aws_s3_bucket.b");
+    assert_eq!(b[0].to.0, t.idx("provider.aws"));
+    assert_eq!(t.json("provider.aws.us", "region"), "us-east-1");
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let t = one(
+        "\u{feff}resource \"r\" \"n\" {\r\n  a = \"x\"\r\n  p = <<EOT\r\n{\"A\": [\"s3:GetObject\"]}\r\nEOT\r\n}\r\n",
+    );
+    assert_eq!(t.json("r.n", "a"), "x");
+    assert_eq!(t.span_text("r.n", "p.A.0"), "\"s3:GetObject\"");
 }
