@@ -47,7 +47,9 @@ fn bench(c: &mut Criterion) {
         paths: vec![one],
         ..Settings::default()
     };
-    c.bench_function("single_file", |b| b.iter(|| lint(&single, &registry).expect("lint")));
+    c.bench_function("single_file", |b| {
+        b.iter(|| lint(&single, &registry).expect("lint"))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -178,7 +178,11 @@ fn model(loaded: Vec<Result<SourceFile, Box<ReadError>>>, mut errors: Vec<InputE
         match r {
             Ok(f) => ids.push(sources.add(f)),
             Err(e) => {
-                let ReadError { text, mut error, offset } = *e;
+                let ReadError {
+                    text,
+                    mut error,
+                    offset,
+                } = *e;
                 if let Some(f) = text {
                     // Keep the readable part so the error can be shown in context.
                     let id = sources.add(f);
@@ -218,13 +222,20 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
     findings.sort_by(|a, b| {
         let fa = sources.get(a.primary.span.file);
         let fb = sources.get(b.primary.span.file);
-        (fa.path.as_str(), a.primary.span.start, &a.rule_id, a.primary.span.end, &a.message).cmp(&(
-            fb.path.as_str(),
-            b.primary.span.start,
-            &b.rule_id,
-            b.primary.span.end,
-            &b.message,
-        ))
+        (
+            fa.path.as_str(),
+            a.primary.span.start,
+            &a.rule_id,
+            a.primary.span.end,
+            &a.message,
+        )
+            .cmp(&(
+                fb.path.as_str(),
+                b.primary.span.start,
+                &b.rule_id,
+                b.primary.span.end,
+                &b.message,
+            ))
     });
     errors.sort_by(|a, b| {
         (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))

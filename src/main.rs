@@ -30,6 +30,20 @@ enum Command {
         /// The rule id, e.g. `ecs-service-without-rollback`.
         id: String,
     },
+    /// Inspect what iaclint sees.
+    #[command(subcommand)]
+    Debug(DebugCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum DebugCommand {
+    /// Print the resource graph: nodes with their evaluated attributes and edges, and the IAM
+    /// policy documents found. The first thing to look at when a rule does not fire.
+    Graph {
+        /// Files and directories.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -73,6 +87,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Rules => {
             let mut out = io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "{:<36} {:<8} {:<16} TITLE",
+                "ID", "SEVERITY", "FORMATS"
+            );
             for r in registry.rules() {
                 let formats: Vec<&str> = r.formats().iter().map(|f| f.as_str()).collect();
                 let _ = writeln!(
@@ -97,6 +116,24 @@ fn main() -> ExitCode {
             }
         },
         Command::Check(args) => check(args, &registry),
+        Command::Debug(DebugCommand::Graph { paths }) => {
+            let model = lint::load(&paths);
+            let mut out = io::stdout().lock();
+            if let Err(e) = iaclint::report::graph::render(&model, &mut out)
+                && e.kind() != io::ErrorKind::BrokenPipe
+            {
+                eprintln!("error: cannot write the graph: {e}");
+                return ExitCode::from(2);
+            }
+            for e in &model.errors {
+                eprintln!("error: {}: {}", e.path, e.message);
+            }
+            if model.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
+        }
     }
 }
 
@@ -121,11 +158,11 @@ fn check(args: CheckArgs, registry: &Registry) -> ExitCode {
         width: 100,
     };
     let mut out = stdout.lock();
-    if let Err(e) = report::render(args.format, &report, &opts, &mut out) {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
-            return ExitCode::from(2);
-        }
+    if let Err(e) = report::render(args.format, &report, &opts, &mut out)
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write the report: {e}");
+        return ExitCode::from(2);
     }
     let _ = out.flush();
     if !report.errors.is_empty() {

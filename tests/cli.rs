@@ -314,3 +314,22 @@ fn explicit_files_are_linted_even_when_ignored() {
     let (code, v) = json(&["check", explicit.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 1, "{v}");
 }
+
+#[test]
+fn debug_graph_shows_nodes_edges_and_policies() {
+    let (code, stdout, _) = run(&["debug", "graph", "examples/terraform/bad"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("aws_cloudwatch_log_group.processor (Resource aws_cloudwatch_log_group) examples/terraform/bad/kms_logs.tf:"));
+    assert!(
+        stdout.contains("  $.kms_key_id -> aws_kms_key.logs.arn"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("aws_iam_policy.boundary $.policy (boundary,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("aws_iam_role.processor $.assume_role_policy (trust,"),
+        "{stdout}"
+    );
+}

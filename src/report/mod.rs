@@ -1,6 +1,7 @@
 //! Renderers: pure functions from a [`Report`] to bytes. `human` is the only place miette appears.
 //! A new format (SARIF, GitHub annotations) is one more module and one more [`OutputFormat`] arm.
 
+pub mod graph;
 pub mod human;
 pub mod json;
 

@@ -61,12 +61,12 @@ impl Rule {
     pub fn docs_markdown(&self) -> String {
         let s = &self.spec;
         let mut out = format!(
-            "# {} ({})\n\nSeverity: {} · Category: {} · Confidence: {:?} · Since: {}\n\n## What it does\n\n{}\n\n## Why is this bad?\n\n{}\n\n## How to fix it\n\n{}\n",
+            "# {} ({})\n\nSeverity: {} · Category: {} · Confidence: {} · Since: {}\n\n## What it does\n\n{}\n\n## Why is this bad?\n\n{}\n\n## How to fix it\n\n{}\n",
             s.title,
             s.id,
             s.severity,
             s.category,
-            s.confidence,
+            format!("{:?}", s.confidence).to_lowercase(),
             s.since,
             s.docs.what.trim(),
             s.docs.why.trim(),
@@ -84,9 +84,10 @@ impl Rule {
                 CaseKind::Good => "Use instead",
             };
             out.push_str(&format!(
-                "\n## {heading} ({}: {})\n\n```\n{}\n```\n",
+                "\n## {heading} ({}: {})\n\n```{}\n{}\n```\n",
                 case.format.as_str(),
                 case.name,
+                fence_language(case.format.as_str()),
                 case.code.trim_end()
             ));
         }
@@ -562,4 +563,14 @@ fn parse_policy_kind(k: &str) -> Option<crate::policy::PolicyKind> {
         "boundary" => Boundary,
         _ => return None,
     })
+}
+
+/// The Markdown code-fence language for a format's snippets.
+fn fence_language(format: &str) -> &'static str {
+    match format {
+        "terraform" => "hcl",
+        "cloudformation" | "workflow" => "yaml",
+        "cdk" => "typescript",
+        _ => "",
+    }
 }
