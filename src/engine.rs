@@ -131,16 +131,12 @@ impl<'a> Engine<'a> {
     fn subjects(&self, c: &Check) -> Vec<Subject> {
         let mut out = Vec::new();
         for t in &c.terraform {
+            let native = t.strip_prefix("data.").unwrap_or(t);
             out.extend(
                 self.graph
-                    .of_type(Format::Terraform, t)
+                    .of_type(Format::Terraform, native)
                     .iter()
-                    .filter(|id| {
-                        matches!(
-                            self.graph.node(**id).kind,
-                            NodeKind::Resource | NodeKind::Data
-                        )
-                    })
+                    .filter(|id| is_type(self.graph.node(**id), t))
                     .map(|id| Subject::Node(*id)),
             );
         }
@@ -580,9 +576,9 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let node = self.graph.node(n);
-            if to.contains(&node.type_name) {
+            if to.iter().any(|t| is_type(node, t)) {
                 finals.push((n, route));
-            } else if let Some((_, hp)) = through.iter().find(|(t, _)| *t == node.type_name) {
+            } else if let Some((_, hp)) = through.iter().find(|(t, _)| is_type(node, t)) {
                 hops += 1;
                 if hops > MAX_DEPTH {
                     return Outcome::unknown();
@@ -649,7 +645,7 @@ impl<'a> Engine<'a> {
         let mut seen = HashSet::new();
         for e in self.graph.incoming(id) {
             let from = self.graph.node(e.from);
-            if !types.contains(&from.type_name) || !seen.insert(e.from) {
+            if !types.iter().any(|t| is_type(from, t)) || !seen.insert(e.from) {
                 continue;
             }
             let via_routes: Vec<Route> = via
@@ -686,9 +682,12 @@ impl<'a> Engine<'a> {
         // still point here: we cannot say "no".
         let node = self.graph.node(id);
         for t in types {
-            for cand in self.graph.of_type(node.format, t) {
+            for cand in self
+                .graph
+                .of_type(node.format, t.strip_prefix("data.").unwrap_or(t))
+            {
                 let c = self.graph.node(*cand);
-                if c.module != node.module {
+                if c.module != node.module || !is_type(c, t) {
                     continue;
                 }
                 for m in via.query(&c.attrs) {
@@ -760,7 +759,7 @@ impl<'a> Engine<'a> {
                 } => {
                     for e in self.graph.incoming(id) {
                         let from = self.graph.node(e.from);
-                        if from.type_name != *type_name {
+                        if !is_type(from, type_name) {
                             continue;
                         }
                         let via_ok = via
@@ -979,6 +978,16 @@ impl<'a> Engine<'a> {
             }
         }
         Outcome::new(Tri::False, Vec::new())
+    }
+}
+
+/// Whether `node` is of the rule type `t`: `aws_kms_key` names a managed resource, and
+/// `data.aws_kms_key` a data source. A data source stands for something that exists outside the
+/// configuration, so a rule about `aws_kms_key` must not judge it by attributes it cannot see.
+fn is_type(node: &crate::graph::Node, t: &str) -> bool {
+    match t.strip_prefix("data.") {
+        Some(native) => node.kind == NodeKind::Data && node.type_name == native,
+        None => node.kind == NodeKind::Resource && node.type_name == t,
     }
 }
 
