@@ -25,8 +25,10 @@ pub(super) const MAX_LAZY_DEPTH: usize = 64;
 const MAX_EXPR_DEPTH: usize = 256;
 
 /// Total weight (see [`weight`]) of values copied out of locals, variables and documents before
-/// further copies become unknown: bounds "billion laughs" built from locals.
-const MAX_COPY_BUDGET: usize = 2_000_000;
+/// further copies become unknown: bounds "billion laughs" built from locals. Copies stay in the
+/// graph for the whole run, so this bounds what one module can keep: about 30 MB (a real module
+/// copies a few thousand values; the generated benchmark modules copy under a thousand).
+const MAX_COPY_BUDGET: usize = 250_000;
 
 /// A reference to a node met during evaluation.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
