@@ -73,15 +73,52 @@ pub struct Outcome {
     pub truth: Tri,
     /// Why.
     pub witnesses: Vec<Witness>,
+    /// For an unknown answer: what could not be known (shown by `--verbose`).
+    pub reason: Option<String>,
 }
 
 impl Outcome {
     fn new(truth: Tri, witnesses: Vec<Witness>) -> Self {
-        Outcome { truth, witnesses }
+        Outcome {
+            truth,
+            witnesses,
+            reason: None,
+        }
     }
     fn unknown() -> Self {
         Outcome::new(Tri::Unknown, Vec::new())
     }
+    fn unknown_because(reason: impl Into<String>) -> Self {
+        Outcome {
+            truth: Tri::Unknown,
+            witnesses: Vec::new(),
+            reason: Some(reason.into()),
+        }
+    }
+}
+
+/// A check that could not be decided because it needs a value iaclint cannot know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Undecided {
+    /// The rule.
+    pub rule_id: String,
+    /// The resource it was about.
+    pub resource: String,
+    /// Where the resource (or statement) is.
+    pub span: Span,
+    /// What could not be known.
+    pub reason: String,
+}
+
+/// What evaluating one check on one subject gives.
+#[derive(Clone, Debug)]
+pub enum Verdict {
+    /// The check fired.
+    Finding(Box<Finding>),
+    /// The check needed a value iaclint cannot know; no finding.
+    Undecided(Undecided),
+    /// The check passed or did not apply.
+    Clean,
 }
 
 /// Evaluation context shared by every check of a run.
@@ -109,8 +146,13 @@ impl<'a> Engine<'a> {
         &self.sources.get(file).text
     }
 
-    /// Runs `rules` and returns their findings (deduplicated, unsorted).
-    pub fn run(&self, registry: &Registry, enabled: &dyn Fn(&Rule) -> bool) -> Vec<Finding> {
+    /// Runs `rules`: their findings (deduplicated, unsorted) and the checks that could not be
+    /// decided.
+    pub fn run(
+        &self,
+        registry: &Registry,
+        enabled: &dyn Fn(&Rule) -> bool,
+    ) -> (Vec<Finding>, Vec<Undecided>) {
         let jobs: Vec<(&Rule, &Check, Subject)> = registry
             .rules()
             .iter()
@@ -118,14 +160,25 @@ impl<'a> Engine<'a> {
             .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
             .flat_map(|(r, c)| self.subjects(c).into_iter().map(move |s| (r, c, s)))
             .collect();
-        let mut findings: Vec<Finding> = jobs
+        let verdicts: Vec<Verdict> = jobs
             .par_iter()
-            .filter_map(|(r, c, s)| self.check(r, c, *s))
+            .map(|(r, c, s)| self.check(r, c, *s))
             .collect();
+        let mut findings = Vec::new();
+        let mut undecided = Vec::new();
+        for v in verdicts {
+            match v {
+                Verdict::Finding(f) => findings.push(*f),
+                Verdict::Undecided(u) => undecided.push(u),
+                Verdict::Clean => {}
+            }
+        }
         // One finding per (rule, primary span): a policy document inlined in two places is one problem.
         let mut seen = HashSet::new();
         findings.retain(|f| seen.insert((f.rule_id.clone(), f.primary.span)));
-        findings
+        let mut seen = HashSet::new();
+        undecided.retain(|u| seen.insert((u.rule_id.clone(), u.span, u.reason.clone())));
+        (findings, undecided)
     }
 
     fn subjects(&self, c: &Check) -> Vec<Subject> {
@@ -160,23 +213,36 @@ impl<'a> Engine<'a> {
         out
     }
 
-    /// Evaluates one check on one subject; `Some` when it fires.
-    pub fn check(&self, rule: &Rule, check: &Check, subject: Subject) -> Option<Finding> {
-        if let Some(w) = &check.when
-            && self.eval(w, subject, 0).truth != Tri::True
-        {
-            return None;
+    /// Evaluates one check on one subject.
+    pub fn check(&self, rule: &Rule, check: &Check, subject: Subject) -> Verdict {
+        let undecided = |o: Outcome| {
+            Verdict::Undecided(Undecided {
+                rule_id: rule.spec.id.clone(),
+                resource: self.owner(subject).address.clone(),
+                span: self.span_of(&WitnessAt::Route(subject, Vec::new())),
+                reason: o
+                    .reason
+                    .unwrap_or_else(|| "depends on values iaclint cannot know".into()),
+            })
+        };
+        if let Some(w) = &check.when {
+            let o = self.eval(w, subject, 0);
+            match o.truth {
+                Tri::True => {}
+                Tri::False => return Verdict::Clean,
+                Tri::Unknown => return undecided(o),
+            }
         }
         let out = self.eval(&check.cond, subject, 0);
-        let fires = if check.forbid {
-            out.truth == Tri::True
-        } else {
-            out.truth == Tri::False
+        let fires = match (out.truth, check.forbid) {
+            (Tri::Unknown, _) => return undecided(out),
+            (t, true) => t == Tri::True,
+            (t, false) => t == Tri::False,
         };
         if !fires {
-            return None;
+            return Verdict::Clean;
         }
-        Some(self.finding(rule, check, subject, out.witnesses))
+        Verdict::Finding(Box::new(self.finding(rule, check, subject, out.witnesses)))
     }
 
     fn finding(
@@ -329,7 +395,11 @@ impl<'a> Engine<'a> {
                     Tri::False => Tri::True,
                     Tri::Unknown => Tri::Unknown,
                 };
-                Outcome::new(t, o.witnesses)
+                Outcome {
+                    truth: t,
+                    witnesses: o.witnesses,
+                    reason: o.reason,
+                }
             }
             CCond::Exists(p) => self.exists(p, s, true),
             CCond::Absent(p) => self.exists(p, s, false),
@@ -451,8 +521,8 @@ impl<'a> Engine<'a> {
             };
             return Outcome::new(flip(Tri::True), vec![w]);
         }
-        if matches.iter().any(|m| m.partial) {
-            return Outcome::unknown();
+        if let Some(m) = matches.iter().find(|m| m.partial) {
+            return Outcome::unknown_because(unknown_reason(m));
         }
         let route = p.deepest_existing(root);
         let w = Witness {
@@ -487,14 +557,16 @@ impl<'a> Engine<'a> {
         }
         let mut trues = Vec::new();
         let mut falses = Vec::new();
-        let mut unknown = false;
+        let mut unknown: Option<String> = None;
         for m in &matches {
             if m.partial {
-                unknown = true;
+                unknown.get_or_insert_with(|| unknown_reason(m));
                 continue;
             }
             match f(m.value) {
-                None => unknown = true,
+                None => {
+                    unknown.get_or_insert_with(|| unknown_reason(m));
+                }
                 Some((ok, shown)) => {
                     let key = last_key(&m.route);
                     let w = Witness {
@@ -514,8 +586,8 @@ impl<'a> Engine<'a> {
             Quantifier::Any => {
                 if !trues.is_empty() {
                     Outcome::new(Tri::True, trues)
-                } else if unknown {
-                    Outcome::unknown()
+                } else if let Some(r) = unknown {
+                    Outcome::unknown_because(r)
                 } else {
                     Outcome::new(Tri::False, falses)
                 }
@@ -523,8 +595,8 @@ impl<'a> Engine<'a> {
             Quantifier::All => {
                 if !falses.is_empty() {
                     Outcome::new(Tri::False, falses)
-                } else if unknown {
-                    Outcome::unknown()
+                } else if let Some(r) = unknown {
+                    Outcome::unknown_because(r)
                 } else {
                     Outcome::new(Tri::True, trues)
                 }
@@ -588,7 +660,11 @@ impl<'a> Engine<'a> {
             }
         }
         if finals.is_empty() {
-            return Outcome::unknown();
+            return Outcome::unknown_because(format!(
+                "`{}` does not reference any {} in this configuration",
+                display_path(p),
+                to.join(" or ")
+            ));
         }
         finals.sort();
         let mut outs = Vec::new();
@@ -601,7 +677,7 @@ impl<'a> Engine<'a> {
                         continue;
                     }
                     Tri::Unknown => {
-                        outs.push(Outcome::unknown());
+                        outs.push(self.eval(w, ts, depth + 1));
                         continue;
                     }
                     Tri::True => {}
@@ -642,6 +718,7 @@ impl<'a> Engine<'a> {
         }
         let mut counted = Vec::new();
         let mut unknown = false;
+        let mut unknown_ref: Option<String> = None;
         let mut seen = HashSet::new();
         for e in self.graph.incoming(id) {
             let from = self.graph.node(e.from);
@@ -662,6 +739,9 @@ impl<'a> Engine<'a> {
                 Some(w) => self.eval(w, rs, depth + 1).truth,
                 None => Tri::True,
             };
+            if t == Tri::Unknown && unknown_ref.is_none() {
+                unknown_ref = Some(from.address.clone());
+            }
             match t {
                 Tri::True => counted.push(Witness {
                     at: WitnessAt::Route(rs, e.route.clone()),
@@ -676,7 +756,10 @@ impl<'a> Engine<'a> {
             return Outcome::new(Tri::True, counted);
         }
         if unknown {
-            return Outcome::unknown();
+            return Outcome::unknown_because(format!(
+                "whether `{}` counts depends on values iaclint cannot know",
+                unknown_ref.unwrap_or_default()
+            ));
         }
         // A candidate in the same module whose `via` value is unknown and names nothing might
         // still point here: we cannot say "no".
@@ -701,7 +784,11 @@ impl<'a> Engine<'a> {
                             )
                         });
                     if unresolved {
-                        return Outcome::unknown();
+                        return Outcome::unknown_because(format!(
+                            "`{}` might refer to it: its `{}` cannot be resolved",
+                            c.address,
+                            display_path(via)
+                        ));
                     }
                 }
             }
@@ -786,7 +873,7 @@ impl<'a> Engine<'a> {
                 CDocSource::Path(p) => {
                     if let Some(m) = p.query(&node.attrs).into_iter().next() {
                         if m.partial {
-                            return Outcome::unknown();
+                            return Outcome::unknown_because(unknown_reason(&m));
                         }
                         let at = m
                             .value
@@ -810,10 +897,16 @@ impl<'a> Engine<'a> {
             }
         }
         let Some((value, at, what)) = found else {
-            return Outcome::unknown();
+            return Outcome::unknown_because(format!("no {name} found"));
         };
         let Some(doc) = policy::normalize(&value) else {
-            return Outcome::unknown();
+            return Outcome::unknown_because(format!(
+                "the {name} is not known statically{}",
+                match &value.val {
+                    Val::Unknown(u) => format!(" (`{}`)", short(&u.expr)),
+                    _ => String::new(),
+                }
+            ));
         };
         let statements = doc
             .get("Statement")
@@ -865,7 +958,10 @@ impl<'a> Engine<'a> {
             );
         }
         if unknown {
-            return Outcome::unknown();
+            return Outcome::unknown_because(format!(
+                "whether the {name} allows {} depends on values iaclint cannot know",
+                actions.join(", ")
+            ));
         }
         allowing.sort();
         allowing.dedup();
@@ -991,8 +1087,84 @@ fn is_type(node: &crate::graph::Node, t: &str) -> bool {
     }
 }
 
+/// A regex every value of the unknown expression `expr` matches, when its shape says something:
+/// a quoted template (`"${x}/reports/*"` → `^.*/reports/\*$`), or a reference to an ARN
+/// attribute (`aws_s3_bucket.data.arn` → `^arn:`). `None` when nothing is known.
+fn template_shape(expr: &str) -> Option<regex::Regex> {
+    let expr = expr.trim();
+    // `${aws_x.y.arn}` alone (heredoc JSON) is the reference itself.
+    if let Some(inner) = expr.strip_prefix("${").and_then(|e| e.strip_suffix('}'))
+        && !inner.contains('{')
+    {
+        return template_shape(inner);
+    }
+    if let Some(inner) = expr
+        .strip_prefix('"')
+        .and_then(|e| e.strip_suffix('"'))
+        .or_else(|| (!expr.starts_with('"') && expr.contains("${")).then_some(expr))
+    {
+        let mut pattern = String::from("^");
+        let mut literal = String::new();
+        let mut rest = inner;
+        while let Some(i) = rest.find("${").or_else(|| rest.find("%{")) {
+            if rest[..i].ends_with('$') || rest[..i].ends_with('%') {
+                // `$${` / `%%{` are escapes for a literal `${` / `%{`.
+                literal.push_str(&rest[..i - 1]);
+                literal.push_str(&rest[i..i + 2]);
+                rest = &rest[i + 2..];
+                continue;
+            }
+            literal.push_str(&rest[..i]);
+            pattern.push_str(&regex::escape(&unescape(&literal)));
+            literal.clear();
+            pattern.push_str(".*");
+            // Skip to the matching `}`.
+            let mut depth = 0usize;
+            let mut end = None;
+            for (j, c) in rest[i + 1..].char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(i + 1 + j + 1);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            rest = &rest[end?..];
+        }
+        literal.push_str(rest);
+        pattern.push_str(&regex::escape(&unescape(&literal)));
+        pattern.push('$');
+        return regex::RegexBuilder::new(&pattern)
+            .dot_matches_new_line(true)
+            .build()
+            .ok();
+    }
+    let is_reference = expr
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-[]\"*".contains(c));
+    let last = expr.rsplit('.').next().unwrap_or("");
+    if is_reference
+        && !expr.starts_with("var.")
+        && !expr.starts_with("local.")
+        && (last == "arn" || last.ends_with("_arn"))
+    {
+        return regex::Regex::new("^arn:").ok();
+    }
+    None
+}
+
+/// HCL string escapes that can appear in template literals.
+fn unescape(s: &str) -> String {
+    s.replace("\\\"", "\"").replace("\\\\", "\\")
+}
+
 fn is_account_root(s: &str) -> bool {
-    let s = s.trim();
+    let s = s.trim().trim_matches('"');
     if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
         return true;
     }
@@ -1019,6 +1191,28 @@ fn is_account_root(s: &str) -> bool {
         && res == "root"
 }
 
+/// "`kms_key_id` is `var.key_arn`, which cannot be known statically".
+fn unknown_reason(m: &crate::path::Match<'_>) -> String {
+    let key = last_key(&m.route);
+    match &m.value.val {
+        Val::Unknown(u) => format!(
+            "`{key}` is `{}`, which iaclint cannot know statically",
+            short(&u.expr)
+        ),
+        _ => format!("`{key}` cannot be read statically"),
+    }
+}
+
+/// An expression shortened for messages.
+fn short(expr: &str) -> String {
+    let one_line: String = expr.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 60 {
+        format!("{}…", one_line.chars().take(59).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
 fn combine_all(outs: Vec<Outcome>) -> Outcome {
     if outs.iter().any(|o| o.truth == Tri::False) {
         let w = outs
@@ -1028,12 +1222,24 @@ fn combine_all(outs: Vec<Outcome>) -> Outcome {
             .collect();
         Outcome::new(Tri::False, w)
     } else if outs.iter().any(|o| o.truth == Tri::Unknown) {
-        Outcome::unknown()
+        first_unknown(outs)
     } else {
         Outcome::new(
             Tri::True,
             outs.into_iter().flat_map(|o| o.witnesses).collect(),
         )
+    }
+}
+
+fn first_unknown(outs: Vec<Outcome>) -> Outcome {
+    let reason = outs
+        .into_iter()
+        .filter(|o| o.truth == Tri::Unknown)
+        .find_map(|o| o.reason);
+    Outcome {
+        truth: Tri::Unknown,
+        witnesses: Vec::new(),
+        reason,
     }
 }
 
@@ -1046,7 +1252,7 @@ fn combine_any(outs: Vec<Outcome>) -> Outcome {
             .collect();
         Outcome::new(Tri::True, w)
     } else if outs.iter().any(|o| o.truth == Tri::Unknown) {
-        Outcome::unknown()
+        first_unknown(outs)
     } else {
         Outcome::new(
             Tri::False,
@@ -1055,10 +1261,19 @@ fn combine_any(outs: Vec<Outcome>) -> Outcome {
     }
 }
 
-/// Compares a known value with an expected JSON value; None when `v` is unknown.
+/// Compares a value with an expected JSON value; None when that cannot be known.
 fn value_eq(v: &Spanned, expected: &serde_json::Value) -> Option<bool> {
     use serde_json::Value as J;
     Some(match (&v.val, expected) {
+        // An unknown string can still be proved different: `"${aws_s3_bucket.b.arn}/*"` is never
+        // `"*"`, because its literal parts are not in it.
+        (Val::Unknown(u), J::String(e)) => {
+            if template_shape(&u.expr).is_some_and(|re| !re.is_match(e)) {
+                false
+            } else {
+                return None;
+            }
+        }
         (Val::Unknown(_), _) => return None,
         (_, J::Bool(b)) => v.as_bool() == Some(*b),
         (Val::String(s), J::String(e)) => s == e,
@@ -1122,4 +1337,39 @@ fn display_path(p: &JsonPath) -> String {
         .trim_start_matches("$.")
         .replace("[*]", "")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_shapes_prove_inequality_only_when_sound() {
+        let shape = |e: &str| template_shape(e).map(|r| r.as_str().to_string());
+        let re = |e: &str| template_shape(e).expect("a shape");
+        assert!(!re(r#""${aws_s3_bucket.data.arn}/*""#).is_match("*"));
+        assert!(re(r#""${aws_s3_bucket.data.arn}/*""#).is_match("arn:aws:s3:::b/*"));
+        assert!(!re("aws_ecr_repository.api.arn").is_match("*"));
+        assert!(!re("${aws_dynamodb_table.jobs.arn}").is_match("*"));
+        // An interpolation alone could be anything.
+        assert!(re(r#""${var.resource}""#).is_match("*"));
+        assert!(re(r#""${var.prefix}*""#).is_match("*"));
+        // Escaped interpolation is literal text.
+        assert!(!re(r#""$${aws:username}-${var.x}""#).is_match("*"));
+        // Variables and plain references say nothing.
+        assert_eq!(shape("var.bucket_arn"), None);
+        assert_eq!(shape("aws_s3_bucket.data.bucket"), None);
+        assert_eq!(shape("local.arn"), None);
+    }
+
+    #[test]
+    fn account_roots() {
+        assert!(is_account_root("arn:aws:iam::111122223333:root"));
+        assert!(is_account_root(
+            r#""arn:aws:iam::${data.aws_caller_identity.current.account_id}:root""#
+        ));
+        assert!(is_account_root("111122223333"));
+        assert!(!is_account_root("arn:aws:iam::111122223333:role/admin"));
+        assert!(!is_account_root("*"));
+    }
 }

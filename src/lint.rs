@@ -44,6 +44,8 @@ pub struct Report {
     pub sources: Sources,
     /// Findings, sorted by file, line, column, rule.
     pub findings: Vec<Finding>,
+    /// Checks that needed a value iaclint cannot know (no finding; shown by `--verbose`).
+    pub undecided: Vec<crate::engine::Undecided>,
     /// Files that could not be read or parsed, sorted by path.
     pub errors: Vec<InputError>,
     /// Number of files linted (read successfully or not).
@@ -217,7 +219,17 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         (settings.select.is_empty() || settings.select.iter().any(|s| s == r.id()))
             && !settings.skip.iter().any(|s| s == r.id())
     };
-    let mut findings = engine.run(registry, &enabled);
+    let (mut findings, mut undecided) = engine.run(registry, &enabled);
+    undecided.sort_by(|a, b| {
+        let fa = sources.get(a.span.file);
+        let fb = sources.get(b.span.file);
+        (fa.path.as_str(), a.span.start, &a.rule_id, &a.reason).cmp(&(
+            fb.path.as_str(),
+            b.span.start,
+            &b.rule_id,
+            &b.reason,
+        ))
+    });
     // Byte order within a file is line/column order.
     findings.sort_by(|a, b| {
         let fa = sources.get(a.primary.span.file);
@@ -243,6 +255,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
     Ok(Report {
         sources,
         findings,
+        undecided,
         errors,
         files,
     })

@@ -67,8 +67,12 @@ struct CheckArgs {
     #[arg(long)]
     no_color: bool,
     /// Print only the summary and errors (human format).
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     quiet: bool,
+    /// Also list the checks that could not be decided because they need a value iaclint cannot
+    /// know (a variable without a default, another resource's attribute, a dynamic block).
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -155,6 +159,7 @@ fn check(args: CheckArgs, registry: &Registry) -> ExitCode {
     let opts = RenderOptions {
         color,
         quiet: args.quiet,
+        verbose: args.verbose,
         width: 100,
     };
     let mut out = stdout.lock();

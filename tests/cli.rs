@@ -333,3 +333,59 @@ fn debug_graph_shows_nodes_edges_and_policies() {
         "{stdout}"
     );
 }
+
+#[test]
+fn verbose_says_what_could_not_be_decided() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"variable "key_arn" {
+  type = string
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name       = "app"
+  kms_key_id = var.key_arn
+}
+
+resource "aws_ecs_service" "api" {
+  name = "api"
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = var.rollback
+  }
+}
+"#,
+    )
+    .unwrap();
+    let p = dir.path().to_str().unwrap();
+    let (code, stdout, _) = run(&[
+        "check",
+        p,
+        "--no-color",
+        "--rule",
+        "kms-key-missing-service-principal",
+        "--rule",
+        "ecs-service-without-rollback",
+    ]);
+    assert_eq!(code, 0, "unknowns are not findings: {stdout}");
+    assert!(
+        stdout.contains("2 checks not decided (unknown values, see --verbose)"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(&[
+        "check",
+        p,
+        "--no-color",
+        "--verbose",
+        "--rule",
+        "kms-key-missing-service-principal",
+        "--rule",
+        "ecs-service-without-rollback",
+    ]);
+    assert!(
+        stdout.contains("kms-key-missing-service-principal not decided for `aws_cloudwatch_log_group.app`: `kms_key_id` does not reference any aws_kms_key in this configuration"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ecs-service-without-rollback not decided for `aws_ecs_service.api`: `rollback` is `var.rollback`"), "{stdout}");
+}

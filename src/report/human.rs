@@ -222,6 +222,21 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
             None => writeln!(out, "error: {}: {}\n", e.path, e.message)?,
         }
     }
+    if opts.verbose && !opts.quiet {
+        for u in &report.undecided {
+            writeln!(
+                out,
+                "note: {}: {} not decided for `{}`: {}",
+                plain_location(&report.sources, u.span),
+                u.rule_id,
+                u.resource,
+                u.reason
+            )?;
+        }
+        if !report.undecided.is_empty() {
+            writeln!(out)?;
+        }
+    }
     let counts = severity_counts(report);
     let detail = if counts.is_empty() {
         String::new()
@@ -235,9 +250,19 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
                 .join(", ")
         )
     };
+    let undecided = if report.undecided.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} check{} not decided (unknown values{})",
+            report.undecided.len(),
+            if report.undecided.len() == 1 { "" } else { "s" },
+            if opts.verbose { "" } else { ", see --verbose" }
+        )
+    };
     writeln!(
         out,
-        "{} finding{}{} in {} file{}; {} error{}",
+        "{} finding{}{} in {} file{}; {} error{}{undecided}",
         report.findings.len(),
         if report.findings.len() == 1 { "" } else { "s" },
         detail,

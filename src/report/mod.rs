@@ -26,6 +26,8 @@ pub struct RenderOptions {
     pub color: bool,
     /// Human: print only the summary line and errors.
     pub quiet: bool,
+    /// Human: also list the checks that could not be decided because of unknown values.
+    pub verbose: bool,
     /// Terminal width for wrapping.
     pub width: usize,
 }
