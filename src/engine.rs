@@ -304,6 +304,31 @@ impl<'a> Engine<'a> {
             });
         }
         let node = self.owner(subject);
+        // A statement written elsewhere (a `data "aws_iam_policy_document"`, a local): also
+        // point at where the policy is attached.
+        if let Subject::Statement { doc, .. } = subject {
+            let route = &self.policies[doc].route;
+            // The reference (`data.aws_iam_policy_document.x.json`) written in the resource.
+            let attached = self
+                .graph
+                .references_from(node.id, route)
+                .filter_map(|e| e.span)
+                .find(|sp| {
+                    sp.file == node.span.file
+                        && sp.start >= node.span.start
+                        && sp.end <= node.span.end
+                })
+                .unwrap_or_else(|| node.span_at(route));
+            let inside = primary.file == node.span.file
+                && primary.start >= node.span.start
+                && primary.end <= node.span.end;
+            if !inside && !related.iter().any(|l| l.span == attached) {
+                related.push(Label {
+                    span: attached,
+                    message: format!("the policy of `{}`", node.address),
+                });
+            }
+        }
         let resource = node.address.clone();
         let message = check
             .message
