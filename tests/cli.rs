@@ -389,3 +389,11 @@ resource "aws_ecs_service" "api" {
     );
     assert!(stdout.contains("ecs-service-without-rollback not decided for `aws_ecs_service.api`: `rollback` is `var.rollback`"), "{stdout}");
 }
+
+#[test]
+fn output_is_deterministic_across_runs() {
+    let first = run(&["check", "examples/", "--format", "json"]).1;
+    for _ in 0..3 {
+        assert_eq!(first, run(&["check", "examples/", "--format", "json"]).1);
+    }
+}
