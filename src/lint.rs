@@ -33,8 +33,8 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LintError {
     /// `--rule`/`--skip-rule` named a rule that does not exist.
-    #[error("unknown rule `{0}` (run `iaclint rules` to list them)")]
-    UnknownRule(String),
+    #[error("unknown rule `{0}`{1} (run `iaclint rules` to list them)")]
+    UnknownRule(String, String),
 }
 
 /// Everything a run produced.
@@ -81,7 +81,13 @@ pub fn lint(settings: &Settings, registry: &Registry) -> Result<Report, LintErro
 fn check_rule_ids(settings: &Settings, registry: &Registry) -> Result<(), LintError> {
     for id in settings.select.iter().chain(&settings.skip) {
         if registry.get(id).is_none() {
-            return Err(LintError::UnknownRule(id.clone()));
+            return Err(LintError::UnknownRule(
+                id.clone(),
+                registry
+                    .suggest(id)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default(),
+            ));
         }
     }
     Ok(())

@@ -115,7 +115,11 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!("error: unknown rule `{id}` (run `iaclint rules` to list them)");
+                let hint = registry
+                    .suggest(&id)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                eprintln!("error: unknown rule `{id}`{hint} (run `iaclint rules` to list them)");
                 ExitCode::from(2)
             }
         },

@@ -231,6 +231,22 @@ fn usage_errors_exit_2() {
     assert!(stderr.contains("unknown rule `no-such-rule`"), "{stderr}");
     assert_eq!(run(&["check", "--fail-on", "severe"]).0, 2);
     assert_eq!(run(&["explain", "no-such-rule"]).0, 2);
+    let (code, _, stderr) = run(&["explain", "iam-wildcard-actions"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("did you mean `iam-wildcard-action`?"),
+        "{stderr}"
+    );
+    let (_, _, stderr) = run(&[
+        "check",
+        "examples",
+        "--skip-rule",
+        "ecs-service-without-rolback",
+    ]);
+    assert!(
+        stderr.contains("did you mean `ecs-service-without-rollback`?"),
+        "{stderr}"
+    );
     let (code, stdout, _) = run(&["check", "does/not/exist", "--format", "json"]);
     assert_eq!(code, 2);
     assert!(stdout.contains("cannot read path"), "{stdout}");
