@@ -85,6 +85,7 @@ mod scan;
 mod tests;
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use hcl_edit::Span as _;
 use hcl_edit::structure::{Block, Body, Structure};
@@ -95,7 +96,10 @@ use crate::graph::{Edge, Format, Fragment, Node, NodeId, NodeKind, NodeMeta};
 use crate::source::{FileId, SourceFile, Span};
 use crate::value::{Seg, Spanned, Val};
 
-use eval::{Evaluator, VarDecl};
+use eval::{DocNode, Evaluator, Inst, Scope, Targets, VarDecl};
+
+/// Most instances a `for_each`/`count` block is expanded into; beyond, it stays one node.
+pub const MAX_INSTANCES: usize = 64;
 
 /// Deepest bracket/brace/parenthesis/interpolation nesting accepted before hcl-edit sees a file.
 pub const MAX_NESTING: usize = 128;
@@ -193,6 +197,8 @@ struct Pending<'a> {
     policy_doc: Option<String>,
     /// `Some(name)` for variables.
     variable: Option<String>,
+    /// A `resource` or `data` block: expanded into instances when `for_each`/`count` is known.
+    expand: bool,
 }
 
 /// Builds the module's nodes and edges (local indices) — pure, no I/O, deterministic.
@@ -224,7 +230,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                     name,
                     address.clone(),
                 ));
-                ev.index.entry(address).or_insert(idx);
+                ev.index.entry(address).or_insert(Targets::single(idx));
                 idx
             };
             match (ident, labels.as_slice()) {
@@ -235,19 +241,29 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                         block,
                         policy_doc: None,
                         variable: None,
+                        expand: true,
                     });
                 }
                 ("data", [t, n, ..]) => {
                     let idx = skeleton(NodeKind::Data, t, n, format!("data.{t}.{n}"));
                     let doc = (*t == "aws_iam_policy_document").then(|| n.to_string());
-                    if let Some(name) = &doc {
-                        ev.docs.entry(name.clone()).or_insert((idx, *fid, block));
+                    if doc.is_some() {
+                        ev.docs.insert(
+                            idx,
+                            DocNode {
+                                address: format!("data.{t}.{n}"),
+                                file: *fid,
+                                block,
+                                scope: Rc::new(block_scope(block, None)),
+                            },
+                        );
                     }
                     pending.push(Pending {
                         file: *fid,
                         block,
                         policy_doc: doc,
                         variable: None,
+                        expand: true,
                     });
                 }
                 ("module", [n, ..]) => {
@@ -257,6 +273,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                         block,
                         policy_doc: None,
                         variable: None,
+                        expand: false,
                     });
                 }
                 ("variable", [n, ..]) => {
@@ -271,6 +288,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                         block,
                         policy_doc: None,
                         variable: Some(n.to_string()),
+                        expand: false,
                     });
                 }
                 ("output", [n, ..]) => {
@@ -280,6 +298,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                         block,
                         policy_doc: None,
                         variable: None,
+                        expand: false,
                     });
                 }
                 ("provider", [p, ..]) => {
@@ -298,6 +317,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                         block,
                         policy_doc: None,
                         variable: None,
+                        expand: false,
                     });
                 }
                 ("terraform", _) => {
@@ -319,12 +339,13 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                             b,
                             address.clone(),
                         ));
-                        ev.index.entry(address).or_insert(idx);
+                        ev.index.entry(address).or_insert(Targets::single(idx));
                         pending.push(Pending {
                             file: *fid,
                             block: inner,
                             policy_doc: None,
                             variable: None,
+                            expand: false,
                         });
                     }
                 }
@@ -349,12 +370,97 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
         }
     }
 
+    // Instances: `for_each`/`count` of resources and data sources, evaluated with every local,
+    // variable and document in place. Blocks whose instances are known become one node per
+    // instance (none for `count = 0`), in place of their single node.
+    let plans: Vec<Option<Vec<(String, Inst)>>> = pending
+        .iter()
+        .map(|p| {
+            p.expand
+                .then(|| instances(&mut ev, p.file, p.block))
+                .flatten()
+        })
+        .collect();
+    // Memoised references name the old node indices.
+    ev.reset_memos();
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(nodes.len());
+    // For each new node: its pending block and instance.
+    let mut work: Vec<(usize, Option<Inst>)> = Vec::with_capacity(nodes.len());
+    let mut expanded: Vec<Node> = Vec::with_capacity(nodes.len());
+    for (i, (node, plan)) in nodes.into_iter().zip(&plans).enumerate() {
+        let start = expanded.len();
+        match plan {
+            None => {
+                expanded.push(node);
+                work.push((i, None));
+            }
+            Some(insts) => {
+                for (k, inst) in insts {
+                    let mut n = node.clone();
+                    n.address = match inst {
+                        Inst::Count(_) => format!("{}[{k}]", node.address),
+                        Inst::Each(..) => format!("{}[{}]", node.address, quote(k)),
+                    };
+                    expanded.push(n);
+                    work.push((i, Some(inst.clone())));
+                }
+            }
+        }
+        ranges.push(start..expanded.len());
+    }
+    let mut nodes = expanded;
+    for t in ev.index.values_mut() {
+        let Some(&old) = t.nodes.first() else {
+            continue;
+        };
+        t.nodes = ranges.get(old).cloned().unwrap_or_default().collect();
+        if let Some(Some(insts)) = plans.get(old) {
+            t.keys = Some(insts.iter().map(|(k, _)| k.clone()).collect());
+        }
+    }
+    for decl in ev.vars.values_mut() {
+        decl.node = ranges.get(decl.node).map_or(decl.node, |r| r.start);
+    }
+    ev.docs.clear();
+    for (i, (pi, inst)) in work.iter().enumerate() {
+        let p = &pending[*pi];
+        if p.policy_doc.is_some() {
+            ev.docs.insert(
+                i,
+                DocNode {
+                    address: nodes[i].address.clone(),
+                    file: p.file,
+                    block: p.block,
+                    scope: Rc::new(block_scope(p.block, inst.clone())),
+                },
+            );
+        }
+    }
+
     // Pass 2: attributes and edges.
     let mut edges = Vec::new();
-    for (i, p) in pending.iter().enumerate() {
+    // The references of the current block's `for_each` (computed once per block).
+    let mut each_hits: Option<(usize, Vec<eval::Hit>)> = None;
+    for (i, (pi, inst)) in work.iter().enumerate() {
+        let p = &pending[*pi];
         let mut route_hits = Vec::new();
         ev.file = p.file;
+        let mut scope = block_scope(p.block, inst.clone());
+        if scope.for_each {
+            if each_hits.as_ref().is_none_or(|(b, _)| b != pi) {
+                let hits = match p.block.body.get_attribute("for_each") {
+                    Some(a) => ev.refs_of(p.file, &a.value),
+                    None => Vec::new(),
+                };
+                each_hits = Some((*pi, hits));
+            }
+            if let Some((_, hits)) = &each_hits {
+                scope.each_hits = hits.clone();
+            }
+        }
+        ev.scope = (scope.for_each || scope.count).then(|| Rc::new(scope));
         let mut map = ev.eval_body(&p.block.body, &mut Vec::new(), &mut route_hits);
+        ev.scope = None;
         if let Some(name) = &p.variable {
             if let Some(ty) = p.block.body.get_attribute("type") {
                 let span = ev.span(ty.value.span());
@@ -368,8 +474,8 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                 map.insert("value".into(), v);
             }
         }
-        if let Some(name) = &p.policy_doc {
-            map.insert("json".into(), ev.doc_json(name));
+        if p.policy_doc.is_some() {
+            map.insert("json".into(), ev.doc_json(i));
         }
         let span = nodes[i].span;
         nodes[i].attrs = Spanned::new(Val::Object(map), Some(span));
@@ -384,6 +490,86 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
         }
     }
     Fragment { nodes, edges }
+}
+
+/// The `each`/`count` scope of a block (without the `for_each` references).
+fn block_scope(block: &Block, inst: Option<Inst>) -> Scope {
+    Scope {
+        for_each: block.body.has_attribute("for_each"),
+        count: block.body.has_attribute("count"),
+        inst,
+        each_hits: Vec::new(),
+    }
+}
+
+/// The instances of a `resource`/`data` block, in Terraform's order, when its `for_each` or
+/// `count` is known and has at most [`MAX_INSTANCES`] entries: `(key, instance)`, keys being
+/// the map keys, the strings of a set (sorted, deduplicated) or the count indices. `None` keeps
+/// the block as one node.
+fn instances(ev: &mut Evaluator, file: FileId, block: &Block) -> Option<Vec<(String, Inst)>> {
+    let for_each = block.body.get_attribute("for_each");
+    let count = block.body.get_attribute("count");
+    match (for_each, count) {
+        (Some(a), None) => {
+            let v = ev.eval_detached(file, &a.value);
+            match v.val {
+                Val::Object(m) if m.len() <= MAX_INSTANCES => Some(
+                    m.into_iter()
+                        .map(|(k, v)| (k.clone(), Inst::Each(k, v)))
+                        .collect(),
+                ),
+                // A set of strings (Terraform refuses lists); sets of strings iterate sorted.
+                Val::Array(items) => {
+                    let mut keys: Vec<(String, Option<Span>)> = Vec::with_capacity(items.len());
+                    for item in items {
+                        match item.val {
+                            Val::String(s) => keys.push((s, item.span)),
+                            _ => return None,
+                        }
+                    }
+                    keys.sort_by(|a, b| a.0.cmp(&b.0));
+                    keys.dedup_by(|a, b| a.0 == b.0);
+                    (keys.len() <= MAX_INSTANCES).then(|| {
+                        keys.into_iter()
+                            .map(|(k, span)| {
+                                (k.clone(), Inst::Each(k.clone(), Spanned::string(k, span)))
+                            })
+                            .collect()
+                    })
+                }
+                _ => None,
+            }
+        }
+        (None, Some(a)) => {
+            let v = ev.eval_detached(file, &a.value);
+            let n = match v.val {
+                Val::Number(n) => n,
+                Val::String(s) => s.trim().parse::<f64>().ok()?,
+                _ => return None,
+            };
+            (n.fract() == 0.0 && (0.0..=MAX_INSTANCES as f64).contains(&n)).then(|| {
+                (0..n as usize)
+                    .map(|i| (i.to_string(), Inst::Count(i)))
+                    .collect()
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A `for_each` key as Terraform writes it in an address: `"key"`, with `\` and `"` escaped.
+fn quote(k: &str) -> String {
+    let mut out = String::with_capacity(k.len() + 2);
+    out.push('"');
+    for c in k.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A node with everything but its attributes.
