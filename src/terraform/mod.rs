@@ -5,6 +5,19 @@
 //!
 //! `resource`, `data`, `module`, `variable`, `output`, `provider` blocks and the backend of a
 //! `terraform {}` block. `locals` are not nodes: each local is evaluated lazily when referenced.
+//!
+//! # Instances
+//!
+//! A `resource` or `data` block whose `for_each` is a known map/object (keys: its keys, in the
+//! order written) or a known list/set of strings (keys: the strings, sorted and deduplicated as
+//! Terraform does for `set(string)`), or whose `count` is a known whole number, with at most
+//! [`MAX_INSTANCES`] entries, becomes one node per instance: address `T.N["key"]` / `T.N[0]`,
+//! `name` still `N`, the body evaluated once per instance with `each.key`, `each.value` and
+//! `count.index` known (`each.value` keeps the spans of where the collection was written; a
+//! scalar takes the span of the referencing expression, as variables do). `count = 0` or an
+//! empty `for_each` makes no node at all. Otherwise the block stays one node `T.N` and
+//! `each.*`/`count.index` are unknown. Instances come in place of the block's node, so node
+//! order stays deterministic.
 //! Nested blocks become arrays of objects under the block type (`deployment_circuit_breaker[0]`),
 //! `dynamic "x"` blocks make key `x` an explicit unknown.
 //!
@@ -16,8 +29,10 @@
 //! conditionals with a known condition, unary and binary operators on known operands, `"${x}"`
 //! (the value of `x` itself, as in Terraform), heredocs and string literals that hold JSON
 //! (turned into a spanned tree), `data "aws_iam_policy_document"` (its node gets a synthesized
-//! `json` key; a reference to `.json`/`.minified_json`, also `[0].json`, evaluates to that
-//! document), and these functions: `jsonencode` (returns its argument's *structure*, not a
+//! `json` key, built per instance with that instance's `each`/`count`; a reference to
+//! `.json`/`.minified_json`, also `[0].json`/`["k"].json`, evaluates to the document of the
+//! instance selected, and is unknown when the instance cannot be told), `each.key`,
+//! `each.value` and `count.index` in an expanded instance, and these functions: `jsonencode` (returns its argument's *structure*, not a
 //! string: iaclint keeps policies structured), `jsondecode`, `merge`, `concat`, `format`
 //! (`%s %d %q %v %t %%`), `lookup`, `tolist`, `toset`, `tomap`, `length`, `join`, `split`,
 //! `replace` (plain or `/regex/`), `lower`, `upper`, `coalesce`, `try`, `can`, `flatten`,
@@ -40,7 +55,8 @@
 //! # What is unknown
 //!
 //! References to resources, data sources and modules (they also produce [`Edge`]s from the
-//! referring attribute's route), `count.*`, `each.*`, `self.*`, `path.*`, `terraform.*`, splats,
+//! referring attribute's route), `count.*` and `each.*` outside an expanded instance, `self.*`,
+//! `path.*`, `terraform.*`, splats,
 //! `for` expressions, template directives, unset variables, functions not implemented, any
 //! operation on an unknown operand, and dynamic blocks. Unknown is never guessed into a value.
 //! Unknown values still record the references inside them (both branches of a conditional, the
@@ -51,7 +67,13 @@
 //! Each reference to a resource, data source, module or variable becomes an [`Edge`] from the node
 //! whose attribute contains it, with that attribute's route (`vpc_config[0].subnet_ids`), the
 //! first attribute named after the address (`arn`; `json` for a policy document) and the span of
-//! the reference. References met while evaluating a `local` or a variable default are recorded on
+//! the reference. A reference to an expanded block names every instance (`T.N`, `T.N[*]`, or an
+//! instance key that is unknown or absent) or, with a known key that exists (`T.N["k"]`,
+//! `T.N[0]`), only that instance; the edge's attribute is the first attribute after the key.
+//! Every instance of an expanded block has its own edges. In a block with `for_each`, each use
+//! of `each.key`/`each.value` also records the references of the `for_each` expression (what it
+//! iterates), whether or not the block was expanded.
+//! References met while evaluating a `local` or a variable default are recorded on
 //! the route of the attribute that used it, transitively. A policy document's own references are
 //! edges of the data node, not of the resources that use its `json`.
 //!
@@ -60,9 +82,10 @@
 //! * Files nested deeper than [`MAX_NESTING`] are refused before hcl-edit sees them (hcl-edit
 //!   itself refuses more than 64 levels, with an error).
 //! * Chains of locals/variables/documents deeper than 64 and reference cycles are unknown.
-//! * Copies of values out of locals, variables and documents are charged to a per-module budget
-//!   (about two million values); beyond it, further copies are unknown ("value too large"). This
-//!   bounds memory for exponential constructions (`l1 = [l0, l0, l0, l0]`, ...).
+//! * Copies of values out of locals, variables, documents and `each.value` are charged to a
+//!   per-module budget (about two million values); beyond it, further copies are unknown ("value
+//!   too large"). This bounds memory for exponential constructions (`l1 = [l0, l0, l0, l0]`, ...).
+//! * A block is expanded into at most [`MAX_INSTANCES`] instances; beyond, it stays one node.
 //! * Functions never build strings over 16 MiB.
 //!
 //! # hcl-edit refusals
