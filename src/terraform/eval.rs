@@ -41,6 +41,72 @@ pub(super) struct Hit {
     pub span: Option<Span>,
 }
 
+/// What an address (`aws_kms_key.k`, `data.t.n`) names: the nodes of its block.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Targets {
+    /// Node indices, in instance order (one when not expanded, none for `count = 0`).
+    pub nodes: Vec<usize>,
+    /// Instance keys when the block was expanded (`nodes[i]` is instance `keys[i]`; `count`
+    /// indices as decimal strings).
+    pub keys: Option<Vec<String>>,
+}
+
+impl Targets {
+    /// One node, not expanded.
+    pub fn single(node: usize) -> Self {
+        Targets {
+            nodes: vec![node],
+            keys: None,
+        }
+    }
+
+    /// The nodes a reference selects: the instance with key `key` when the block was expanded
+    /// and that key exists, otherwise every node. The second value tells whether exactly one
+    /// instance was selected by its key.
+    fn select(&self, key: Option<&str>) -> (Vec<usize>, bool) {
+        if let (Some(keys), Some(k)) = (&self.keys, key)
+            && let Some(p) = keys.iter().position(|x| x == k)
+            && let Some(&n) = self.nodes.get(p)
+        {
+            return (vec![n], true);
+        }
+        (self.nodes.clone(), false)
+    }
+}
+
+/// One instance of an expanded block.
+#[derive(Clone, Debug)]
+pub(super) enum Inst {
+    /// A `for_each` instance: `each.key` and `each.value`.
+    Each(String, Spanned),
+    /// A `count` instance: `count.index`.
+    Count(usize),
+}
+
+/// What `each.*` and `count.index` mean in the block being evaluated.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Scope {
+    /// The block has `for_each`.
+    pub for_each: bool,
+    /// The block has `count`.
+    pub count: bool,
+    /// The instance, when the block was expanded; `None` makes `each.*`/`count.index` unknown.
+    pub inst: Option<Inst>,
+    /// The references of the `for_each` expression, recorded wherever `each.*` is used.
+    pub each_hits: Vec<Hit>,
+}
+
+/// A `data "aws_iam_policy_document"` node (one per instance).
+pub(super) struct DocNode<'a> {
+    /// The node's address, for messages.
+    pub address: String,
+    pub file: FileId,
+    pub block: &'a Block,
+    /// The instance's `each`/`count` (without references: a document's own references are
+    /// edges of the data node).
+    pub scope: Rc<Scope>,
+}
+
 /// A declared variable.
 pub(super) struct VarDecl<'a> {
     pub node: usize,
@@ -62,19 +128,21 @@ enum DocMemo {
 /// Evaluation state for one module.
 pub(super) struct Evaluator<'a> {
     files: HashMap<FileId, &'a SourceFile>,
-    /// Address → node index.
-    pub index: HashMap<String, usize>,
+    /// Address → its nodes.
+    pub index: HashMap<String, Targets>,
     /// Local name → (file, expression).
     pub locals: HashMap<String, (FileId, &'a Expression)>,
     /// Variable declarations.
     pub vars: HashMap<String, VarDecl<'a>>,
     /// Values from tfvars files.
     pub tfvars: HashMap<String, Rc<Spanned>>,
-    /// `aws_iam_policy_document` name → (node index, file, block).
-    pub docs: HashMap<String, (usize, FileId, &'a Block)>,
+    /// `aws_iam_policy_document` node index → its block and instance.
+    pub docs: HashMap<usize, DocNode<'a>>,
     local_memo: HashMap<String, Memo>,
     var_memo: HashMap<String, Memo>,
-    doc_memo: HashMap<String, DocMemo>,
+    doc_memo: HashMap<usize, DocMemo>,
+    /// `each`/`count` of the block being evaluated (never seen by locals and variables).
+    pub scope: Option<Rc<Scope>>,
     /// The file the expressions being evaluated are in.
     pub file: FileId,
     /// References collected for the attribute being evaluated.
@@ -99,6 +167,7 @@ impl<'a> Evaluator<'a> {
             local_memo: HashMap::new(),
             var_memo: HashMap::new(),
             doc_memo: HashMap::new(),
+            scope: None,
             file: FileId(0),
             hits: Vec::new(),
             lazy_depth: 0,
@@ -124,6 +193,26 @@ impl<'a> Evaluator<'a> {
     /// An unknown value for `e`, with its source text and span.
     pub fn unknown_of(&self, r: Option<Range<usize>>) -> Spanned {
         Spanned::unknown(self.text(r.clone()), self.span(r))
+    }
+
+    /// Forgets memoised locals, variables and documents (their references name node indices,
+    /// which change when blocks are expanded into instances).
+    pub fn reset_memos(&mut self) {
+        self.local_memo.clear();
+        self.var_memo.clear();
+        self.doc_memo.clear();
+    }
+
+    /// The references `e` makes (sorted, deduplicated); its value is dropped.
+    pub fn refs_of(&mut self, file: FileId, e: &Expression) -> Vec<Hit> {
+        let saved_file = std::mem::replace(&mut self.file, file);
+        let saved_hits = std::mem::take(&mut self.hits);
+        let _ = self.eval(e);
+        let mut h = std::mem::replace(&mut self.hits, saved_hits);
+        self.file = saved_file;
+        h.sort();
+        h.dedup();
+        h
     }
 
     /// Records a reference for the attribute being evaluated.
@@ -311,7 +400,11 @@ impl<'a> Evaluator<'a> {
             }
             Expression::Variable(id) => {
                 // `provider = aws` in a resource: an edge to the provider configuration.
-                if let Some(&to) = self.index.get(&format!("provider.{}", id.as_str())) {
+                if let Some(&to) = self
+                    .index
+                    .get(&format!("provider.{}", id.as_str()))
+                    .and_then(|t| t.nodes.first())
+                {
                     self.hit(Hit {
                         to,
                         attr: None,
@@ -394,11 +487,29 @@ impl<'a> Evaluator<'a> {
             return;
         };
         if let Some((addr, rest)) = address_of(root.as_str(), &t.operators)
-            && let Some(&to) = self.index.get(&addr)
+            && let Some(targets) = self.index.get(&addr)
         {
+            // Only a literal instance key is looked at (nothing is evaluated here).
+            let key = match rest.first().map(|o| o.value()) {
+                Some(TraversalOperator::Index(Expression::String(s))) => Some(s.value().clone()),
+                Some(TraversalOperator::Index(Expression::Number(n))) => {
+                    n.value().as_f64().map(fmt_num)
+                }
+                Some(TraversalOperator::LegacyIndex(n)) => Some(n.value().to_string()),
+                _ => None,
+            };
+            let (nodes, _) = targets.select(key.as_deref());
             let attr = first_attr(rest);
             let span = self.span(t.span());
-            self.hit(Hit { to, attr, span });
+            for to in nodes {
+                self.hit(Hit {
+                    to,
+                    attr: attr.clone(),
+                    span,
+                });
+            }
+        } else if root.as_str() == "each" {
+            self.each_refs();
         } else if root.as_str() == "var"
             && let Some(name) = get_attr(&t.operators, 0)
             && let Some(decl) = self.vars.get(name)
@@ -549,58 +660,144 @@ impl<'a> Evaluator<'a> {
                 }
                 v
             }
+            "each" | "count" => self.eval_instance_ref(root, ops, r),
             _ => {
                 let Some((addr, rest)) = address_of(root, ops) else {
                     self.eval_index_exprs(ops);
                     return self.unknown_of(r);
                 };
                 // `provider = aws.west`: an edge to the aliased provider configuration.
-                let found = self.index.get(&addr).copied().or_else(|| {
+                let found = self.index.get(&addr).cloned().or_else(|| {
                     self.index
                         .get(&format!("provider.{addr}"))
-                        .copied()
+                        .cloned()
                         .filter(|_| ops.len() == 1)
                 });
-                let Some(to) = found else {
+                let Some(targets) = found else {
                     self.eval_index_exprs(ops);
                     return self.unknown_of(r);
                 };
                 let attr = first_attr(rest);
-                // `.json`, also through an instance key (`[0].json`, `["k"].json`): every
-                // instance of a document has the same statements (instance-specific parts
-                // such as `count.index` are unknown anyway).
-                let skip = rest
-                    .iter()
-                    .take_while(|o| {
-                        matches!(
-                            o.value(),
-                            TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)
-                        )
-                    })
-                    .count()
-                    .min(1);
-                if let Some(doc) = addr.strip_prefix("data.aws_iam_policy_document.")
-                    && let Some(TraversalOperator::GetAttr(a)) = rest.get(skip).map(|o| o.value())
+                // An instance key right after the address (`[0]`, `["k"]`), evaluated once.
+                let (key, after_key) = match rest.first().map(|o| o.value()) {
+                    Some(TraversalOperator::Index(e)) => (scalar_string(&self.eval(e)), 1),
+                    Some(TraversalOperator::LegacyIndex(n)) => (Some(n.value().to_string()), 1),
+                    _ => (None, 0),
+                };
+                let (nodes, by_key) = targets.select(key.as_deref());
+                // `.json` of a policy document, also through an instance key (`[0].json`,
+                // `["k"].json`): the document of the instance selected by its key, of the only
+                // node, or unknown when the instance cannot be told.
+                if addr.starts_with("data.aws_iam_policy_document.")
+                    && let Some(TraversalOperator::GetAttr(a)) =
+                        rest.get(after_key).map(|o| o.value())
                     && (a.as_str() == "json" || a.as_str() == "minified_json")
                 {
-                    self.eval_index_exprs(&rest[..skip]);
-                    self.hit(Hit {
-                        to,
-                        attr: Some("json".into()),
-                        span,
-                    });
-                    let doc = doc.to_string();
-                    let v = self.doc_json(&doc);
-                    if skip + 1 == rest.len() {
+                    for &to in &nodes {
+                        self.hit(Hit {
+                            to,
+                            attr: Some("json".into()),
+                            span,
+                        });
+                    }
+                    let doc = match nodes.as_slice() {
+                        [one] if by_key || targets.keys.is_none() || targets.nodes.len() == 1 => {
+                            Some(*one)
+                        }
+                        _ => None,
+                    };
+                    let Some(doc) = doc else {
+                        self.eval_index_exprs(&rest[after_key + 1..]);
+                        return self.unknown_of(r);
+                    };
+                    let v = self.doc_json(doc);
+                    if after_key + 1 == rest.len() {
                         return v;
                     }
-                    return self.apply_ops(&v, &rest[skip + 1..], r);
+                    return self.apply_ops(&v, &rest[after_key + 1..], r);
                 }
-                self.hit(Hit { to, attr, span });
-                self.eval_index_exprs(rest);
+                for to in nodes {
+                    self.hit(Hit {
+                        to,
+                        attr: attr.clone(),
+                        span,
+                    });
+                }
+                self.eval_index_exprs(&rest[after_key..]);
                 self.unknown_of(r)
             }
         }
+    }
+
+    /// Records the references of the `for_each` expression of the block being evaluated (a use
+    /// of `each.*` depends on what `for_each` iterates).
+    fn each_refs(&mut self) {
+        if let Some(scope) = &self.scope
+            && scope.for_each
+        {
+            let hits = scope.each_hits.clone();
+            self.hits.extend(hits);
+        }
+    }
+
+    /// `each.key`, `each.value...` and `count.index`: known in an expanded instance.
+    fn eval_instance_ref(
+        &mut self,
+        root: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        r: Option<Range<usize>>,
+    ) -> Spanned {
+        let span = self.span(r.clone());
+        let scope = self.scope.clone();
+        if root == "each" {
+            self.each_refs();
+        }
+        let base: Option<Spanned> = match (root, get_attr(ops, 0), scope.as_deref()) {
+            (
+                "each",
+                Some("key"),
+                Some(Scope {
+                    for_each: true,
+                    inst: Some(Inst::Each(k, _)),
+                    ..
+                }),
+            ) => Some(Spanned::string(k.clone(), span)),
+            (
+                "count",
+                Some("index"),
+                Some(Scope {
+                    count: true,
+                    inst: Some(Inst::Count(i)),
+                    ..
+                }),
+            ) => Some(Spanned::new(Val::Number(*i as f64), span)),
+            _ => None,
+        };
+        let each_value = match (root, get_attr(ops, 0), scope.as_deref()) {
+            (
+                "each",
+                Some("value"),
+                Some(Scope {
+                    for_each: true,
+                    inst: Some(Inst::Each(_, v)),
+                    ..
+                }),
+            ) => Some(v),
+            _ => None,
+        };
+        let Some(base) = base.as_ref().or(each_value) else {
+            self.eval_index_exprs(ops);
+            return self.unknown_of(r);
+        };
+        let mut v = self.apply_ops(base, &ops[1..], r);
+        // Only the selected part is copied, and the copy is charged to the budget.
+        if !self.charge(weight(&v)) {
+            return Spanned::unknown(format!("{root} (value too large)"), span);
+        }
+        if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
+            v.span = span;
+        }
+        v
     }
 
     /// Evaluates the index expressions of `ops` for the references inside.
@@ -784,6 +981,8 @@ impl<'a> Evaluator<'a> {
     /// whether an evaluation error occurred.
     fn lazy(&mut self, file: FileId, e: &Expression) -> (Spanned, Vec<Hit>, bool) {
         self.lazy_depth += 1;
+        // Locals and variables never see `each`/`count` (Terraform refuses them there).
+        let saved_scope = self.scope.take();
         let saved_file = std::mem::replace(&mut self.file, file);
         let saved_hits = std::mem::take(&mut self.hits);
         let saved_errors = self.errors;
@@ -794,57 +993,53 @@ impl<'a> Evaluator<'a> {
         let errored = self.errors > saved_errors;
         self.errors = saved_errors;
         self.file = saved_file;
+        self.scope = saved_scope;
         self.lazy_depth -= 1;
         (v, h, errored)
     }
 
-    /// The synthesized policy document of `data.aws_iam_policy_document.<name>`.
-    pub fn doc_json(&mut self, name: &str) -> Spanned {
-        match self.doc_memo.get(name) {
+    /// The synthesized policy document of the `data "aws_iam_policy_document"` node `node` (an
+    /// instance's document is built with its `each`/`count` bound).
+    pub fn doc_json(&mut self, node: usize) -> Spanned {
+        let (address, file, block, scope) = match self.docs.get(&node) {
+            Some(d) => (d.address.clone(), d.file, d.block, d.scope.clone()),
+            None => return Spanned::unknown("aws_iam_policy_document json", None),
+        };
+        match self.doc_memo.get(&node) {
             Some(DocMemo::Done(v, w)) => {
                 let (w, v) = (*w, v.clone());
                 if !self.charge(w) {
-                    return Spanned::unknown(
-                        format!("data.aws_iam_policy_document.{name}.json (too large)"),
-                        None,
-                    );
+                    return Spanned::unknown(format!("{address}.json (too large)"), None);
                 }
                 return v;
             }
             Some(DocMemo::InProgress) => {
-                return Spanned::unknown(
-                    format!("data.aws_iam_policy_document.{name}.json (reference cycle)"),
-                    None,
-                );
+                return Spanned::unknown(format!("{address}.json (reference cycle)"), None);
             }
             None => {}
         }
-        let Some(&(_, file, block)) = self.docs.get(name) else {
-            return Spanned::unknown(format!("data.aws_iam_policy_document.{name}.json"), None);
-        };
         if self.lazy_depth >= MAX_LAZY_DEPTH {
             return Spanned::unknown(
-                format!("data.aws_iam_policy_document.{name}.json (references nested too deeply)"),
+                format!("{address}.json (references nested too deeply)"),
                 None,
             );
         }
-        self.doc_memo.insert(name.to_string(), DocMemo::InProgress);
+        self.doc_memo.insert(node, DocMemo::InProgress);
         self.lazy_depth += 1;
         let saved_file = std::mem::replace(&mut self.file, file);
         let saved_hits = std::mem::take(&mut self.hits);
+        let saved_scope = self.scope.replace(scope);
         let saved_errors = self.errors;
         let v = super::policy_document::synthesize(self, block);
         self.hits = saved_hits;
+        self.scope = saved_scope;
         self.errors = saved_errors;
         self.file = saved_file;
         self.lazy_depth -= 1;
         self.doc_memo
-            .insert(name.to_string(), DocMemo::Done(v.clone(), weight(&v)));
+            .insert(node, DocMemo::Done(v.clone(), weight(&v)));
         if !self.charge(weight(&v)) {
-            return Spanned::unknown(
-                format!("data.aws_iam_policy_document.{name}.json (too large)"),
-                None,
-            );
+            return Spanned::unknown(format!("{address}.json (too large)"), None);
         }
         v
     }

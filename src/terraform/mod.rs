@@ -5,6 +5,19 @@
 //!
 //! `resource`, `data`, `module`, `variable`, `output`, `provider` blocks and the backend of a
 //! `terraform {}` block. `locals` are not nodes: each local is evaluated lazily when referenced.
+//!
+//! # Instances
+//!
+//! A `resource` or `data` block whose `for_each` is a known map/object (keys: its keys, in the
+//! order written) or a known list/set of strings (keys: the strings, sorted and deduplicated as
+//! Terraform does for `set(string)`), or whose `count` is a known whole number, with at most
+//! [`MAX_INSTANCES`] entries, becomes one node per instance: address `T.N["key"]` / `T.N[0]`,
+//! `name` still `N`, the body evaluated once per instance with `each.key`, `each.value` and
+//! `count.index` known (`each.value` keeps the spans of where the collection was written; a
+//! scalar takes the span of the referencing expression, as variables do). `count = 0` or an
+//! empty `for_each` makes no node at all. Otherwise the block stays one node `T.N` and
+//! `each.*`/`count.index` are unknown. Instances come in place of the block's node, so node
+//! order stays deterministic.
 //! Nested blocks become arrays of objects under the block type (`deployment_circuit_breaker[0]`),
 //! `dynamic "x"` blocks make key `x` an explicit unknown.
 //!
@@ -16,8 +29,10 @@
 //! conditionals with a known condition, unary and binary operators on known operands, `"${x}"`
 //! (the value of `x` itself, as in Terraform), heredocs and string literals that hold JSON
 //! (turned into a spanned tree), `data "aws_iam_policy_document"` (its node gets a synthesized
-//! `json` key; a reference to `.json`/`.minified_json`, also `[0].json`, evaluates to that
-//! document), and these functions: `jsonencode` (returns its argument's *structure*, not a
+//! `json` key, built per instance with that instance's `each`/`count`; a reference to
+//! `.json`/`.minified_json`, also `[0].json`/`["k"].json`, evaluates to the document of the
+//! instance selected, and is unknown when the instance cannot be told), `each.key`,
+//! `each.value` and `count.index` in an expanded instance, and these functions: `jsonencode` (returns its argument's *structure*, not a
 //! string: iaclint keeps policies structured), `jsondecode`, `merge`, `concat`, `format`
 //! (`%s %d %q %v %t %%`), `lookup`, `tolist`, `toset`, `tomap`, `length`, `join`, `split`,
 //! `replace` (plain or `/regex/`), `lower`, `upper`, `coalesce`, `try`, `can`, `flatten`,
@@ -40,7 +55,8 @@
 //! # What is unknown
 //!
 //! References to resources, data sources and modules (they also produce [`Edge`]s from the
-//! referring attribute's route), `count.*`, `each.*`, `self.*`, `path.*`, `terraform.*`, splats,
+//! referring attribute's route), `count.*` and `each.*` outside an expanded instance, `self.*`,
+//! `path.*`, `terraform.*`, splats,
 //! `for` expressions, template directives, unset variables, functions not implemented, any
 //! operation on an unknown operand, and dynamic blocks. Unknown is never guessed into a value.
 //! Unknown values still record the references inside them (both branches of a conditional, the
@@ -51,7 +67,13 @@
 //! Each reference to a resource, data source, module or variable becomes an [`Edge`] from the node
 //! whose attribute contains it, with that attribute's route (`vpc_config[0].subnet_ids`), the
 //! first attribute named after the address (`arn`; `json` for a policy document) and the span of
-//! the reference. References met while evaluating a `local` or a variable default are recorded on
+//! the reference. A reference to an expanded block names every instance (`T.N`, `T.N[*]`, or an
+//! instance key that is unknown or absent) or, with a known key that exists (`T.N["k"]`,
+//! `T.N[0]`), only that instance; the edge's attribute is the first attribute after the key.
+//! Every instance of an expanded block has its own edges. In a block with `for_each`, each use
+//! of `each.key`/`each.value` also records the references of the `for_each` expression (what it
+//! iterates), whether or not the block was expanded.
+//! References met while evaluating a `local` or a variable default are recorded on
 //! the route of the attribute that used it, transitively. A policy document's own references are
 //! edges of the data node, not of the resources that use its `json`.
 //!
@@ -60,9 +82,10 @@
 //! * Files nested deeper than [`MAX_NESTING`] are refused before hcl-edit sees them (hcl-edit
 //!   itself refuses more than 64 levels, with an error).
 //! * Chains of locals/variables/documents deeper than 64 and reference cycles are unknown.
-//! * Copies of values out of locals, variables and documents are charged to a per-module budget
-//!   (about two million values); beyond it, further copies are unknown ("value too large"). This
-//!   bounds memory for exponential constructions (`l1 = [l0, l0, l0, l0]`, ...).
+//! * Copies of values out of locals, variables, documents and `each.value` are charged to a
+//!   per-module budget (250,000 values); beyond it, further copies are unknown ("value
+//!   too large"). This bounds memory for exponential constructions (`l1 = [l0, l0, l0, l0]`, ...).
+//! * A block is expanded into at most [`MAX_INSTANCES`] instances; beyond, it stays one node.
 //! * Functions never build strings over 16 MiB.
 //!
 //! # hcl-edit refusals
@@ -85,6 +108,7 @@ mod scan;
 mod tests;
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use hcl_edit::Span as _;
 use hcl_edit::structure::{Block, Body, Structure};
@@ -95,7 +119,10 @@ use crate::graph::{Edge, Format, Fragment, Node, NodeId, NodeKind, NodeMeta};
 use crate::source::{FileId, SourceFile, Span};
 use crate::value::{Seg, Spanned, Val};
 
-use eval::{Evaluator, VarDecl};
+use eval::{DocNode, Evaluator, Inst, Scope, Targets, VarDecl};
+
+/// Most instances a `for_each`/`count` block is expanded into; beyond, it stays one node.
+pub const MAX_INSTANCES: usize = 64;
 
 /// Deepest bracket/brace/parenthesis/interpolation nesting accepted before hcl-edit sees a file.
 pub const MAX_NESTING: usize = 128;
@@ -193,6 +220,8 @@ struct Pending<'a> {
     policy_doc: Option<String>,
     /// `Some(name)` for variables.
     variable: Option<String>,
+    /// A `resource` or `data` block: expanded into instances when `for_each`/`count` is known.
+    expand: bool,
 }
 
 /// Builds the module's nodes and edges (local indices) — pure, no I/O, deterministic.
@@ -224,7 +253,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                     name,
                     address.clone(),
                 ));
-                ev.index.entry(address).or_insert(idx);
+                ev.index.entry(address).or_insert(Targets::single(idx));
                 idx
             };
             match (ident, labels.as_slice()) {
@@ -235,19 +264,29 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                         block,
                         policy_doc: None,
                         variable: None,
+                        expand: true,
                     });
                 }
                 ("data", [t, n, ..]) => {
                     let idx = skeleton(NodeKind::Data, t, n, format!("data.{t}.{n}"));
                     let doc = (*t == "aws_iam_policy_document").then(|| n.to_string());
-                    if let Some(name) = &doc {
-                        ev.docs.entry(name.clone()).or_insert((idx, *fid, block));
+                    if doc.is_some() {
+                        ev.docs.insert(
+                            idx,
+                            DocNode {
+                                address: format!("data.{t}.{n}"),
+                                file: *fid,
+                                block,
+                                scope: Rc::new(block_scope(block, None)),
+                            },
+                        );
                     }
                     pending.push(Pending {
                         file: *fid,
                         block,
                         policy_doc: doc,
                         variable: None,
+                        expand: true,
                     });
                 }
                 ("module", [n, ..]) => {
@@ -257,6 +296,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                         block,
                         policy_doc: None,
                         variable: None,
+                        expand: false,
                     });
                 }
                 ("variable", [n, ..]) => {
@@ -271,6 +311,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                         block,
                         policy_doc: None,
                         variable: Some(n.to_string()),
+                        expand: false,
                     });
                 }
                 ("output", [n, ..]) => {
@@ -280,6 +321,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                         block,
                         policy_doc: None,
                         variable: None,
+                        expand: false,
                     });
                 }
                 ("provider", [p, ..]) => {
@@ -298,6 +340,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                         block,
                         policy_doc: None,
                         variable: None,
+                        expand: false,
                     });
                 }
                 ("terraform", _) => {
@@ -319,12 +362,13 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                             b,
                             address.clone(),
                         ));
-                        ev.index.entry(address).or_insert(idx);
+                        ev.index.entry(address).or_insert(Targets::single(idx));
                         pending.push(Pending {
                             file: *fid,
                             block: inner,
                             policy_doc: None,
                             variable: None,
+                            expand: false,
                         });
                     }
                 }
@@ -349,12 +393,97 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
         }
     }
 
+    // Instances: `for_each`/`count` of resources and data sources, evaluated with every local,
+    // variable and document in place. Blocks whose instances are known become one node per
+    // instance (none for `count = 0`), in place of their single node.
+    let plans: Vec<Option<Vec<(String, Inst)>>> = pending
+        .iter()
+        .map(|p| {
+            p.expand
+                .then(|| instances(&mut ev, p.file, p.block))
+                .flatten()
+        })
+        .collect();
+    // Memoised references name the old node indices.
+    ev.reset_memos();
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(nodes.len());
+    // For each new node: its pending block and instance.
+    let mut work: Vec<(usize, Option<Inst>)> = Vec::with_capacity(nodes.len());
+    let mut expanded: Vec<Node> = Vec::with_capacity(nodes.len());
+    for (i, (node, plan)) in nodes.into_iter().zip(&plans).enumerate() {
+        let start = expanded.len();
+        match plan {
+            None => {
+                expanded.push(node);
+                work.push((i, None));
+            }
+            Some(insts) => {
+                for (k, inst) in insts {
+                    let mut n = node.clone();
+                    n.address = match inst {
+                        Inst::Count(_) => format!("{}[{k}]", node.address),
+                        Inst::Each(..) => format!("{}[{}]", node.address, quote(k)),
+                    };
+                    expanded.push(n);
+                    work.push((i, Some(inst.clone())));
+                }
+            }
+        }
+        ranges.push(start..expanded.len());
+    }
+    let mut nodes = expanded;
+    for t in ev.index.values_mut() {
+        let Some(&old) = t.nodes.first() else {
+            continue;
+        };
+        t.nodes = ranges.get(old).cloned().unwrap_or_default().collect();
+        if let Some(Some(insts)) = plans.get(old) {
+            t.keys = Some(insts.iter().map(|(k, _)| k.clone()).collect());
+        }
+    }
+    for decl in ev.vars.values_mut() {
+        decl.node = ranges.get(decl.node).map_or(decl.node, |r| r.start);
+    }
+    ev.docs.clear();
+    for (i, (pi, inst)) in work.iter().enumerate() {
+        let p = &pending[*pi];
+        if p.policy_doc.is_some() {
+            ev.docs.insert(
+                i,
+                DocNode {
+                    address: nodes[i].address.clone(),
+                    file: p.file,
+                    block: p.block,
+                    scope: Rc::new(block_scope(p.block, inst.clone())),
+                },
+            );
+        }
+    }
+
     // Pass 2: attributes and edges.
     let mut edges = Vec::new();
-    for (i, p) in pending.iter().enumerate() {
+    // The references of the current block's `for_each` (computed once per block).
+    let mut each_hits: Option<(usize, Vec<eval::Hit>)> = None;
+    for (i, (pi, inst)) in work.iter().enumerate() {
+        let p = &pending[*pi];
         let mut route_hits = Vec::new();
         ev.file = p.file;
+        let mut scope = block_scope(p.block, inst.clone());
+        if scope.for_each {
+            if each_hits.as_ref().is_none_or(|(b, _)| b != pi) {
+                let hits = match p.block.body.get_attribute("for_each") {
+                    Some(a) => ev.refs_of(p.file, &a.value),
+                    None => Vec::new(),
+                };
+                each_hits = Some((*pi, hits));
+            }
+            if let Some((_, hits)) = &each_hits {
+                scope.each_hits = hits.clone();
+            }
+        }
+        ev.scope = (scope.for_each || scope.count).then(|| Rc::new(scope));
         let mut map = ev.eval_body(&p.block.body, &mut Vec::new(), &mut route_hits);
+        ev.scope = None;
         if let Some(name) = &p.variable {
             if let Some(ty) = p.block.body.get_attribute("type") {
                 let span = ev.span(ty.value.span());
@@ -368,8 +497,8 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
                 map.insert("value".into(), v);
             }
         }
-        if let Some(name) = &p.policy_doc {
-            map.insert("json".into(), ev.doc_json(name));
+        if p.policy_doc.is_some() {
+            map.insert("json".into(), ev.doc_json(i));
         }
         let span = nodes[i].span;
         nodes[i].attrs = Spanned::new(Val::Object(map), Some(span));
@@ -384,6 +513,86 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
         }
     }
     Fragment { nodes, edges }
+}
+
+/// The `each`/`count` scope of a block (without the `for_each` references).
+fn block_scope(block: &Block, inst: Option<Inst>) -> Scope {
+    Scope {
+        for_each: block.body.has_attribute("for_each"),
+        count: block.body.has_attribute("count"),
+        inst,
+        each_hits: Vec::new(),
+    }
+}
+
+/// The instances of a `resource`/`data` block, in Terraform's order, when its `for_each` or
+/// `count` is known and has at most [`MAX_INSTANCES`] entries: `(key, instance)`, keys being
+/// the map keys, the strings of a set (sorted, deduplicated) or the count indices. `None` keeps
+/// the block as one node.
+fn instances(ev: &mut Evaluator, file: FileId, block: &Block) -> Option<Vec<(String, Inst)>> {
+    let for_each = block.body.get_attribute("for_each");
+    let count = block.body.get_attribute("count");
+    match (for_each, count) {
+        (Some(a), None) => {
+            let v = ev.eval_detached(file, &a.value);
+            match v.val {
+                Val::Object(m) if m.len() <= MAX_INSTANCES => Some(
+                    m.into_iter()
+                        .map(|(k, v)| (k.clone(), Inst::Each(k, v)))
+                        .collect(),
+                ),
+                // A set of strings (Terraform refuses lists); sets of strings iterate sorted.
+                Val::Array(items) => {
+                    let mut keys: Vec<(String, Option<Span>)> = Vec::with_capacity(items.len());
+                    for item in items {
+                        match item.val {
+                            Val::String(s) => keys.push((s, item.span)),
+                            _ => return None,
+                        }
+                    }
+                    keys.sort_by(|a, b| a.0.cmp(&b.0));
+                    keys.dedup_by(|a, b| a.0 == b.0);
+                    (keys.len() <= MAX_INSTANCES).then(|| {
+                        keys.into_iter()
+                            .map(|(k, span)| {
+                                (k.clone(), Inst::Each(k.clone(), Spanned::string(k, span)))
+                            })
+                            .collect()
+                    })
+                }
+                _ => None,
+            }
+        }
+        (None, Some(a)) => {
+            let v = ev.eval_detached(file, &a.value);
+            let n = match v.val {
+                Val::Number(n) => n,
+                Val::String(s) => s.trim().parse::<f64>().ok()?,
+                _ => return None,
+            };
+            (n.fract() == 0.0 && (0.0..=MAX_INSTANCES as f64).contains(&n)).then(|| {
+                (0..n as usize)
+                    .map(|i| (i.to_string(), Inst::Count(i)))
+                    .collect()
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A `for_each` key as Terraform writes it in an address: `"key"`, with `\` and `"` escaped.
+fn quote(k: &str) -> String {
+    let mut out = String::with_capacity(k.len() + 2);
+    out.push('"');
+    for c in k.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A node with everything but its attributes.

@@ -130,7 +130,15 @@ terraform {
   backend "s3" { bucket = "b" }
 }
 "#);
-    let n = t.node("aws_ecs_service.api");
+    // `count = 2`: two instances, same block
+    assert_eq!(t.node("aws_ecs_service.api[1]").name, "api");
+    assert!(
+        t.frag
+            .nodes
+            .iter()
+            .all(|n| n.address != "aws_ecs_service.api")
+    );
+    let n = t.node("aws_ecs_service.api[0]");
     assert_eq!(n.kind, NodeKind::Resource);
     assert_eq!(n.type_name, "aws_ecs_service");
     assert_eq!(n.name, "api");
@@ -141,18 +149,18 @@ terraform {
         r#"resource "aws_ecs_service" "api""#
     );
     assert!(t.text(Some(n.span)).starts_with("resource") && t.text(Some(n.span)).ends_with('}'));
-    assert_eq!(t.span_text("aws_ecs_service.api", "name"), "\"api\"");
+    assert_eq!(t.span_text("aws_ecs_service.api[0]", "name"), "\"api\"");
     assert_eq!(
         t.span_text(
-            "aws_ecs_service.api",
+            "aws_ecs_service.api[0]",
             "deployment_circuit_breaker.0.rollback"
         ),
         "false"
     );
-    let blk = t.get("aws_ecs_service.api", "deployment_circuit_breaker.0");
+    let blk = t.get("aws_ecs_service.api[0]", "deployment_circuit_breaker.0");
     assert!(t.text(blk.span).starts_with("deployment_circuit_breaker {"));
     assert_eq!(
-        t.get("aws_ecs_service.api", "deployment_circuit_breaker")
+        t.get("aws_ecs_service.api[0]", "deployment_circuit_breaker")
             .span,
         blk.span
     );
@@ -348,10 +356,12 @@ resource "aws_lambda_function" "f" {
     assert_eq!(k[0].to.0, t.idx("aws_kms_key.k"));
     assert_eq!(k[0].attr.as_deref(), Some("arn"));
     assert_eq!(t.text(k[0].span), "aws_kms_key.k.arn");
+    // a splat over a `count = 2` resource: an edge to each instance
     let s = find("vpc_config.0.subnet_ids");
-    assert_eq!(s.len(), 1);
-    assert_eq!(s[0].to.0, t.idx("aws_subnet.s"));
-    assert_eq!(s[0].attr.as_deref(), Some("id"));
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[0].to.0, t.idx("aws_subnet.s[0]"));
+    assert_eq!(s[1].to.0, t.idx("aws_subnet.s[1]"));
+    assert!(s.iter().all(|e| e.attr.as_deref() == Some("id")));
     assert!(t.get(f, "vpc_config.0.subnet_ids").is_unknown());
     assert_eq!(find("a")[0].attr.as_deref(), Some("arn"));
     assert_eq!(find("b")[0].attr.as_deref(), Some("id"));
@@ -1054,4 +1064,279 @@ fn bom_and_crlf_are_accepted() {
     );
     assert_eq!(t.json("r.n", "a"), "x");
     assert_eq!(t.span_text("r.n", "p.A.0"), "\"s3:GetObject\"");
+}
+
+// ---------------------------------------------------------------- instances (for_each, count)
+
+#[test]
+fn each_value_links_to_what_for_each_iterates() {
+    let t = one(r#"
+resource "aws_ecs_cluster" "main" { name = "main" }
+resource "aws_ecs_service" "svc" {
+  for_each = toset(["api"])
+  name = each.key
+  cluster = aws_ecs_cluster.main.id
+}
+resource "aws_appautoscaling_target" "svc" {
+  for_each           = aws_ecs_service.svc
+  service_namespace  = "ecs"
+  scalable_dimension = "ecs:service:DesiredCount"
+  resource_id        = "service/${aws_ecs_cluster.main.name}/${each.value.name}"
+  min_capacity = 1
+  max_capacity = 4
+}
+resource "aws_appautoscaling_policy" "svc" {
+  for_each = aws_appautoscaling_target.svc
+  name = each.key
+  policy_type = "TargetTrackingScaling"
+  service_namespace = "ecs"
+  scalable_dimension = "ecs:service:DesiredCount"
+  resource_id = each.value.resource_id
+  target_tracking_scaling_policy_configuration {
+    target_value = 60
+    predefined_metric_specification { predefined_metric_type = "ECSServiceAverageCPUUtilization" }
+  }
+}
+"#);
+    // the service's for_each is known: one instance, keyed "api", each.key known
+    let svc = "aws_ecs_service.svc[\"api\"]";
+    let n = t.node(svc);
+    assert_eq!((n.name.as_str(), n.meta.for_each), ("svc", true));
+    assert_eq!(t.json(svc, "name"), "api");
+    assert_eq!(t.span_text(svc, "name"), "each.key");
+    // the target's for_each is a resource: one node, each.* unknown, but `each.value` in
+    // resource_id refers to what for_each iterates
+    let tg = "aws_appautoscaling_target.svc";
+    assert!(t.get(tg, "resource_id").is_unknown());
+    let e = t.edges_from(tg);
+    let rid: Vec<_> = e
+        .iter()
+        .filter(|e| e.route == route("resource_id"))
+        .collect();
+    assert!(rid.iter().any(|e| e.to.0 == t.idx(svc)));
+    assert!(
+        rid.iter()
+            .any(|e| e.to.0 == t.idx("aws_ecs_cluster.main") && e.attr.as_deref() == Some("name"))
+    );
+    assert!(
+        e.iter()
+            .any(|e| e.route == route("for_each") && e.to.0 == t.idx(svc))
+    );
+    // the policy: resource_id (each.value.resource_id) refers to the target, and so does `name`
+    // (each.key)
+    let pe = t.edges_from("aws_appautoscaling_policy.svc");
+    for r in ["resource_id", "name"] {
+        assert!(
+            pe.iter()
+                .any(|e| e.route == route(r) && e.to.0 == t.idx(tg)),
+            "{r}"
+        );
+    }
+    // each.* in a block without for_each stays unknown without edges
+    assert!(pe.iter().all(|e| e.to.0 == t.idx(tg)));
+}
+
+#[test]
+fn for_each_over_a_known_map_expands_with_known_each_value() {
+    let src = r#"
+resource "aws_iam_role_policy" "svc" {
+  for_each = { queue = { Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sqs:*", Resource = "arn:aws:sqs:us-east-1:123456789012:jobs" }] } }
+  name = each.key
+  role = "app"
+  policy = jsonencode(each.value)
+}
+"#;
+    let t = one(src);
+    assert_eq!(t.frag.nodes.len(), 1);
+    let a = "aws_iam_role_policy.svc[\"queue\"]";
+    let n = t.node(a);
+    assert_eq!((n.name.as_str(), n.meta.for_each), ("svc", true));
+    assert_eq!(t.json(a, "name"), "queue");
+    assert_eq!(t.json(a, "policy.Statement.0.Action"), "sqs:*");
+    assert!(!serde_json::to_string(&t.json(a, "policy")).is_ok_and(|s| s.contains("$unknown")));
+    // parts of each.value keep the spans of the for_each collection
+    assert_eq!(t.span_text(a, "policy.Statement.0.Action"), "\"sqs:*\"");
+    assert!(t.edges_from(a).is_empty());
+}
+
+#[test]
+fn count_zero_and_empty_for_each_make_no_node() {
+    let t = one(r#"
+variable "enabled" { default = false }
+resource "aws_kms_key" "k" { count = var.enabled ? 1 : 0 }
+resource "aws_s3_bucket" "b" { for_each = {} }
+resource "aws_s3_bucket" "c" { for_each = toset([]) }
+resource "r" "n" {
+  k = aws_kms_key.k[0].arn
+  b = aws_s3_bucket.b
+}
+"#);
+    for a in ["aws_kms_key.k", "aws_s3_bucket.b", "aws_s3_bucket.c"] {
+        assert!(
+            t.frag.nodes.iter().all(|n| !n.address.starts_with(a)),
+            "{a}"
+        );
+    }
+    assert!(t.get("r.n", "k").is_unknown());
+    // only the variable edge from the count condition is left
+    assert!(t.frag.edges.iter().all(|e| e.to.0 == t.idx("var.enabled")));
+}
+
+#[test]
+fn count_two_makes_two_indexed_instances() {
+    let t = one(r#"
+resource "aws_sqs_queue" "q" {
+  count = 2
+  name  = "q-${count.index}"
+  index = count.index
+}
+resource "r" "n" {
+  one = aws_sqs_queue.q[1].arn
+  all = aws_sqs_queue.q[*].arn
+  bare = aws_sqs_queue.q
+  unknown = aws_sqs_queue.q[var.i].arn
+  missing = aws_sqs_queue.q[5].arn
+}
+"#);
+    let (q0, q1) = ("aws_sqs_queue.q[0]", "aws_sqs_queue.q[1]");
+    assert_eq!(t.node(q0).name, "q");
+    assert!(t.node(q1).meta.count);
+    assert_eq!(t.json(q0, "name"), "q-0");
+    assert_eq!(t.json(q1, "name"), "q-1");
+    assert_eq!(t.json(q1, "index"), 1);
+    assert_eq!(t.span_text(q1, "index"), "count.index");
+    let e = t.edges_from("r.n");
+    let to = |r: &str| -> Vec<u32> {
+        e.iter()
+            .filter(|e| e.route == route(r))
+            .map(|e| e.to.0)
+            .collect()
+    };
+    // an indexed reference: that instance only, with the attribute after the index
+    assert_eq!(to("one"), vec![t.idx(q1)]);
+    assert!(
+        e.iter()
+            .filter(|e| e.route == route("one"))
+            .all(|e| e.attr.as_deref() == Some("arn"))
+    );
+    // splat, bare address, unknown or missing index: every instance
+    for r in ["all", "bare", "unknown", "missing"] {
+        assert_eq!(to(r), vec![t.idx(q0), t.idx(q1)], "{r}");
+    }
+}
+
+#[test]
+fn unknown_for_each_keeps_one_node_with_each_edges() {
+    let t = one(r#"
+variable "queues" { type = map(string) }
+resource "aws_sqs_queue" "q" {
+  for_each = var.queues
+  name     = each.value
+  tags     = { k = each.key }
+}
+resource "aws_sqs_queue" "big" {
+  count = 65
+  name  = count.index
+}
+"#);
+    let q = "aws_sqs_queue.q";
+    assert!(t.node(q).meta.for_each);
+    assert!(t.get(q, "name").is_unknown());
+    assert!(t.get(q, "tags.k").is_unknown());
+    let e = t.edges_from(q);
+    for r in ["name", "tags", "for_each"] {
+        assert!(
+            e.iter()
+                .any(|e| e.route == route(r) && e.to.0 == t.idx("var.queues")),
+            "{r}"
+        );
+    }
+    // more than 64 instances: one node, count.index unknown
+    assert!(t.get("aws_sqs_queue.big", "name").is_unknown());
+}
+
+#[test]
+fn for_each_set_instances_are_sorted_and_indexed_references_pick_one() {
+    let t = one(r#"
+resource "aws_s3_bucket" "b" {
+  for_each = toset(["logs", "assets", "logs"])
+  bucket   = "acme-${each.value}"
+}
+resource "r" "n" {
+  a = aws_s3_bucket.b["assets"].arn
+  k = aws_s3_bucket.b[local.k].arn
+}
+locals { k = "logs" }
+"#);
+    let addrs: Vec<&str> = t.frag.nodes.iter().map(|n| n.address.as_str()).collect();
+    assert_eq!(
+        addrs,
+        vec![
+            "aws_s3_bucket.b[\"assets\"]",
+            "aws_s3_bucket.b[\"logs\"]",
+            "r.n"
+        ]
+    );
+    assert_eq!(t.json("aws_s3_bucket.b[\"logs\"]", "bucket"), "acme-logs");
+    let e = t.edges_from("r.n");
+    let a: Vec<_> = e.iter().filter(|e| e.route == route("a")).collect();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].to.0, t.idx("aws_s3_bucket.b[\"assets\"]"));
+    assert_eq!(t.text(a[0].span), "aws_s3_bucket.b[\"assets\"].arn");
+    let k: Vec<_> = e.iter().filter(|e| e.route == route("k")).collect();
+    assert_eq!(k.len(), 1);
+    assert_eq!(k[0].to.0, t.idx("aws_s3_bucket.b[\"logs\"]"));
+}
+
+#[test]
+fn for_each_over_a_policy_document_builds_each_instance() {
+    let t = one(r#"
+locals {
+  buckets = { logs = "acme-logs", assets = "acme-assets" }
+}
+data "aws_iam_policy_document" "read" {
+  for_each = local.buckets
+  statement {
+    sid       = each.key
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::${each.value}/*"]
+  }
+}
+resource "aws_iam_policy" "p" {
+  for_each = local.buckets
+  name     = each.key
+  policy   = data.aws_iam_policy_document.read[each.key].json
+}
+resource "aws_iam_policy" "one" {
+  policy = data.aws_iam_policy_document.read["assets"].json
+}
+"#);
+    let d = "data.aws_iam_policy_document.read[\"logs\"]";
+    assert_eq!(t.json(d, "json.Statement.0.Sid"), "logs");
+    assert_eq!(
+        t.json(d, "json.Statement.0.Resource.0"),
+        "arn:aws:s3:::acme-logs/*"
+    );
+    for k in ["logs", "assets"] {
+        let p = format!("aws_iam_policy.p[\"{k}\"]");
+        assert_eq!(t.json(&p, "policy.Statement.0.Sid"), k);
+        assert_eq!(
+            t.json(&p, "policy.Statement.0.Resource.0"),
+            format!("arn:aws:s3:::acme-{k}/*").as_str()
+        );
+        let e = t.edges_from(&p);
+        let pol: Vec<_> = e.iter().filter(|e| e.route == route("policy")).collect();
+        assert_eq!(pol.len(), 1);
+        assert_eq!(
+            pol[0].to.0,
+            t.idx(&format!("data.aws_iam_policy_document.read[\"{k}\"]"))
+        );
+        assert_eq!(pol[0].attr.as_deref(), Some("json"));
+    }
+    assert_eq!(
+        t.json("aws_iam_policy.one", "policy.Statement.0.Sid"),
+        "assets"
+    );
+    // a document's own references (here: none besides the local) stay on the data node
+    assert!(t.edges_from("aws_iam_policy.one").len() == 1);
 }
