@@ -17,6 +17,13 @@ const MAX_EVAL_DEPTH: usize = 256;
 /// Values copied out of parameter defaults and mappings, per template, before copies become unknown.
 const COPY_BUDGET: usize = 2_000_000;
 
+/// Bytes of strings built or copied per template (Sub, Join, Split, Base64, parameter defaults and
+/// mapping values) before further results become unknown.
+const BYTE_BUDGET: usize = 256 << 20;
+
+/// Longest string a function builds; longer results are unknown.
+const MAX_STRING: usize = 16 << 20;
+
 /// Longest source text kept in an unknown's `expr`.
 const MAX_EXPR: usize = 300;
 
@@ -50,6 +57,7 @@ pub(super) struct Evaluator<'a> {
     cond_cache: HashMap<String, Option<bool>>,
     cond_active: HashSet<String>,
     budget: usize,
+    bytes: usize,
     depth: usize,
 }
 
@@ -112,6 +120,7 @@ impl<'a> Evaluator<'a> {
             cond_cache: HashMap::new(),
             cond_active: HashSet::new(),
             budget: COPY_BUDGET,
+            bytes: BYTE_BUDGET,
             depth: 0,
         }
     }
@@ -139,30 +148,52 @@ impl<'a> Evaluator<'a> {
 
     /// A literal copy (no intrinsic functions), charged to the copy budget.
     pub fn literal(&mut self, r: &Raw) -> Spanned {
-        fn go(ev: &Evaluator, r: &Raw, count: &mut usize) -> Spanned {
+        fn go(ev: &Evaluator, r: &Raw, count: &mut usize, bytes: &mut usize) -> Spanned {
             *count += 1;
+            if let RawVal::Str(s) = &r.v {
+                *bytes += s.len();
+            }
             let val = match &r.v {
                 RawVal::Null => Val::Null,
                 RawVal::Bool(b) => Val::Bool(*b),
                 RawVal::Num(n) => Val::Number(*n),
                 RawVal::Str(s) => Val::String(s.clone()),
-                RawVal::Seq(a) => Val::Array(a.iter().map(|x| go(ev, x, count)).collect()),
+                RawVal::Seq(a) => Val::Array(a.iter().map(|x| go(ev, x, count, bytes)).collect()),
                 RawVal::Map(m) => Val::Object(
                     m.iter()
-                        .map(|(k, v)| (k.name.clone(), go(ev, v, count)))
+                        .map(|(k, v)| (k.name.clone(), go(ev, v, count, bytes)))
                         .collect(),
                 ),
             };
             Spanned::new(val, ev.span(&r.span))
         }
-        let mut count = 0;
-        let v = go(self, r, &mut count);
-        if count > self.budget {
-            self.budget = 0;
+        let (mut count, mut bytes) = (0, 0);
+        let v = go(self, r, &mut count, &mut bytes);
+        if !self.charge(count, bytes) {
             return Spanned::unknown("value too large", self.span(&r.span));
         }
-        self.budget -= count;
         v
+    }
+
+    /// Charges `values` values and `bytes` bytes to the budgets; false when either is exhausted
+    /// (then both stay exhausted).
+    fn charge(&mut self, values: usize, bytes: usize) -> bool {
+        if values > self.budget || bytes > self.bytes {
+            self.budget = 0;
+            self.bytes = 0;
+            return false;
+        }
+        self.budget -= values;
+        self.bytes -= bytes;
+        true
+    }
+
+    /// A built string, or an unknown when it is too large or the budget is spent.
+    fn built(&mut self, s: String, whole: &Raw) -> Spanned {
+        if s.len() > MAX_STRING || !self.charge(1, s.len()) {
+            return Spanned::unknown("value too large", self.span(&whole.span));
+        }
+        Spanned::string(s, self.span(&whole.span))
     }
 
     /// Evaluates `r` found at `route`; `None` when it is `Ref: AWS::NoValue` (the key is removed).
@@ -263,8 +294,8 @@ impl<'a> Evaluator<'a> {
             "Fn::Base64" => {
                 let v = self.eval(arg, route, hits);
                 Some(match v.as_ref().and_then(|v| v.as_str()) {
-                    Some(s) => Spanned::string(base64(s.as_bytes()), self.span(&whole.span)),
-                    None => self.unknown(whole),
+                    Some(s) if s.len() <= MAX_STRING => self.built(base64(s.as_bytes()), whole),
+                    _ => self.unknown(whole),
                 })
             }
             _ => {
@@ -292,6 +323,9 @@ impl<'a> Evaluator<'a> {
                 _ => return None,
             };
             let span = self.span(&default.span);
+            if !self.charge(s.len() / 2 + 1, s.len()) {
+                return None;
+            }
             let items = s
                 .split(',')
                 .map(|p| Spanned::string(p, span))
@@ -378,7 +412,7 @@ impl<'a> Evaluator<'a> {
             Some(r.span.start)
         } else if src.len() == s.len() + 2
             && (src.starts_with('"') || src.starts_with('\''))
-            && &src[1..src.len() - 1] == s
+            && src.get(1..src.len() - 1) == Some(s)
         {
             Some(r.span.start + 1)
         } else {
@@ -441,6 +475,9 @@ impl<'a> Evaluator<'a> {
                 },
             };
             let text = self.sub_var(name, &var_vals, &at, route, hits);
+            if out.len() > MAX_STRING {
+                return Spanned::unknown("value too large", self.span(&whole.span));
+            }
             match text {
                 Some(t) => out.push_str(&t),
                 None => {
@@ -455,7 +492,9 @@ impl<'a> Evaluator<'a> {
         }
         out.push_str(rest);
         if known {
-            Spanned::string(out, self.span(&whole.span))
+            self.built(out, whole)
+        } else if out.len() > MAX_STRING {
+            Spanned::unknown("value too large", self.span(&whole.span))
         } else {
             Spanned::unknown(out, self.span(&whole.span))
         }
@@ -535,8 +574,12 @@ impl<'a> Evaluator<'a> {
             Some(Val::Array(values)) => {
                 let texts: Vec<Option<String>> = values.iter().map(scalar_text).collect();
                 if texts.iter().all(Option::is_some) {
+                    let len: usize = texts.iter().flatten().map(|t| t.len() + d.len()).sum();
+                    if len > MAX_STRING {
+                        return Spanned::unknown("value too large", self.span(&whole.span));
+                    }
                     let joined = texts.into_iter().flatten().collect::<Vec<_>>().join(&d);
-                    return Spanned::string(joined, self.span(&whole.span));
+                    return self.built(joined, whole);
                 }
                 // A partly unknown join: keep its shape as a template when the list is written out.
                 if let RawVal::Seq(raws) = &list.v
@@ -602,6 +645,11 @@ impl<'a> Evaluator<'a> {
         ) {
             (Some(d), Some(s)) if !d.is_empty() => {
                 let span = self.span(&whole.span);
+                let n = s.matches(d).count() + 1;
+                let s = s.to_string();
+                if !self.charge(n, s.len()) {
+                    return Spanned::unknown("value too large", span);
+                }
                 let parts = s.split(d).map(|p| Spanned::string(p, span)).collect();
                 Spanned::new(Val::Array(parts), span)
             }

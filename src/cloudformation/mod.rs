@@ -135,26 +135,96 @@ pub fn looks_like_template(path: &str, text: &str) -> bool {
 }
 
 mod sniff {
-    use std::collections::HashMap;
-
     use granit_parser::{Event, Parser};
-    use serde::Deserialize;
-    use serde::de::IgnoredAny;
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-    #[derive(Deserialize)]
-    struct Top {
-        #[serde(rename = "AWSTemplateFormatVersion")]
-        version: Option<IgnoredAny>,
-        #[serde(rename = "Transform")]
-        transform: Option<serde_json::Value>,
-        #[serde(rename = "Resources")]
-        resources: Option<HashMap<String, Res>>,
+    /// What a value is probed for; every probe answers `false` rather than failing on a
+    /// value of an unexpected shape.
+    #[derive(Clone, Copy)]
+    enum Want {
+        /// The document: `AWSTemplateFormatVersion`, a serverless `Transform`, or `Resources`.
+        Top,
+        /// `Resources`: some value is a mapping with an `AWS::` `Type`.
+        Resources,
+        /// One resource: its `Type` starts with `AWS::`.
+        Resource,
+        /// A string starting with `AWS::`.
+        AwsPrefix,
+        /// A string (or list of strings) naming the serverless transform.
+        Transform,
     }
 
-    #[derive(Deserialize)]
-    struct Res {
-        #[serde(rename = "Type")]
-        ty: Option<serde_json::Value>,
+    struct Probe(Want);
+
+    impl<'de> DeserializeSeed<'de> for Probe {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Probe {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_str<E>(self, s: &str) -> Result<bool, E> {
+            Ok(match self.0 {
+                Want::AwsPrefix => s.starts_with("AWS::"),
+                Want::Transform => serverless(s),
+                _ => false,
+            })
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<bool, A::Error> {
+            let mut found = false;
+            if let Want::Transform = self.0 {
+                while let Some(t) = a.next_element_seed(Probe(Want::Transform))? {
+                    found |= t;
+                }
+            } else {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+            }
+            Ok(found)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
+            let mut found = false;
+            while let Some(key) = m.next_key::<String>()? {
+                let want = match (self.0, key.as_str()) {
+                    (Want::Top, "AWSTemplateFormatVersion") => {
+                        m.next_value::<IgnoredAny>()?;
+                        found = true;
+                        continue;
+                    }
+                    (Want::Top, "Transform") => Some(Want::Transform),
+                    (Want::Top, "Resources") => Some(Want::Resources),
+                    (Want::Resources, _) => Some(Want::Resource),
+                    (Want::Resource, "Type") => Some(Want::AwsPrefix),
+                    _ => None,
+                };
+                match want {
+                    Some(w) => found |= m.next_value_seed(Probe(w))?,
+                    None => {
+                        m.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(found)
+        }
     }
 
     fn serverless(t: &str) -> bool {
@@ -162,28 +232,11 @@ mod sniff {
     }
 
     pub(super) fn json(text: &str) -> bool {
-        let Ok(top) = serde_json::from_str::<Top>(text) else {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let Ok(found) = Probe(Want::Top).deserialize(&mut de) else {
             return false;
         };
-        if top.version.is_some() {
-            return true;
-        }
-        let transform = match &top.transform {
-            Some(serde_json::Value::String(s)) => serverless(s),
-            Some(serde_json::Value::Array(a)) => {
-                a.iter().any(|v| v.as_str().is_some_and(serverless))
-            }
-            _ => false,
-        };
-        transform
-            || top.resources.is_some_and(|r| {
-                r.values().any(|res| {
-                    res.ty
-                        .as_ref()
-                        .and_then(|t| t.as_str())
-                        .is_some_and(|t| t.starts_with("AWS::"))
-                })
-            })
+        found && de.end().is_ok()
     }
 
     enum Frame {
@@ -393,6 +446,10 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
             ));
         };
         for (k, body) in entries {
+            if k.name.starts_with("Fn::ForEach::") {
+                // AWS::LanguageExtensions loops: the resources they make are not known here.
+                continue;
+            }
             if body.entries().is_none() {
                 return Err(located(
                     file,

@@ -374,8 +374,9 @@ fn resolve_plain(s: &str) -> RawVal {
 
 /// Wraps `inner` in the long form of a short tag.
 fn apply_short(long: &'static str, tag_start: usize, inner: Raw, text: &str) -> Raw {
-    let tag_end = text[tag_start.min(text.len())..]
-        .find(|c: char| c.is_whitespace() || c == '[' || c == '{')
+    let tag_end = text
+        .get(tag_start..)
+        .and_then(|t| t.find(|c: char| c.is_whitespace() || c == '[' || c == '{'))
         .map(|i| tag_start + i)
         .unwrap_or(tag_start);
     let end = inner.span.end.max(tag_end);

@@ -712,3 +712,55 @@ Resources:
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0].kind, PolicyKind::Identity);
 }
+
+#[test]
+fn malformed_templates_are_still_sniffed_so_their_errors_are_reported() {
+    assert!(looks_like_template(
+        "t.json",
+        r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": [1, 2]}"#
+    ));
+    assert!(looks_like_template(
+        "t.json",
+        r#"{"Resources": {"Odd": 3, "B": {"Type": "AWS::S3::Bucket"}}}"#
+    ));
+    assert!(looks_like_template(
+        "t.yaml",
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources: [1, 2]\n"
+    ));
+}
+
+#[test]
+fn foreach_loops_are_skipped_not_errors() {
+    let yaml = "\
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - [a, b]
+    - Topic${Name}:
+        Type: AWS::SNS::Topic
+  Real:
+    Type: AWS::SNS::Topic
+";
+    let (_, frag) = build("t.yaml", yaml);
+    assert_eq!(frag.nodes.len(), 1);
+}
+
+#[test]
+fn exponential_string_building_is_bounded() {
+    // Each level doubles a parameter default through Sub; the budget makes the tail unknown.
+    let big = "x".repeat(1 << 20);
+    let mut yaml = format!("Parameters:\n  P:\n    Type: String\n    Default: {big}\nResources:\n");
+    for i in 0..400 {
+        yaml.push_str(&format!(
+            "  R{i}:\n    Type: AWS::SNS::Topic\n    Properties:\n      A: !Sub '${{P}}${{P}}${{P}}${{P}}'\n"
+        ));
+    }
+    let start = Instant::now();
+    let (_, frag) = build("t.yaml", &yaml);
+    assert!(start.elapsed() < Duration::from_secs(10));
+    let last = node(&frag, "R399");
+    assert!(at(last, &[k("A")]).is_unknown());
+    let first = node(&frag, "R0");
+    assert_eq!(at(first, &[k("A")]).as_str().map(str::len), Some(4 << 20));
+}
