@@ -764,3 +764,122 @@ fn exponential_string_building_is_bounded() {
     let first = node(&frag, "R0");
     assert_eq!(at(first, &[k("A")]).as_str().map(str::len), Some(4 << 20));
 }
+
+#[test]
+fn collection_spans_cover_their_text() {
+    let yaml = "\
+Resources:
+  T:
+    Type: AWS::SNS::Topic
+    Properties:
+      Flow: [a, !Ref AWS::NoValue, c]
+      Map: {A: 1, B: [x]}
+      Block:
+        - one
+        - two: 2
+      Tagged: !Join
+        - ','
+        - [p, q]
+      Lit: |
+        text
+";
+    let (f, frag) = build("t.yaml", yaml);
+    let t = node(&frag, "T");
+    assert_eq!(
+        text_of(&f, at(t, &[k("Flow")])),
+        "[a, !Ref AWS::NoValue, c]"
+    );
+    assert_eq!(text_of(&f, at(t, &[k("Map")])), "{A: 1, B: [x]}");
+    assert_eq!(text_of(&f, at(t, &[k("Map"), k("B")])), "[x]");
+    assert_eq!(text_of(&f, at(t, &[k("Block")])), "- one\n        - two: 2");
+    assert_eq!(
+        text_of(&f, at(t, &[k("Tagged")])),
+        "!Join\n        - ','\n        - [p, q]"
+    );
+    assert_eq!(at(t, &[k("Tagged")]).as_str(), Some("p,q"));
+    assert_eq!(at(t, &[k("Lit")]).as_str(), Some("text\n"));
+    assert!(f.slice(t.attrs.span.expect("span")).starts_with("Flow:"));
+}
+
+fn in_file(f: &SourceFile, s: Span) -> bool {
+    s.start <= s.end
+        && s.end <= f.text.len()
+        && f.text.is_char_boundary(s.start)
+        && f.text.is_char_boundary(s.end)
+}
+
+const TOKENS: &[&str] = &[
+    "Resources:",
+    "\n",
+    "\r\n",
+    "  ",
+    "    ",
+    "A:",
+    "B: ",
+    "Type: AWS::S3::Bucket",
+    "Properties:",
+    "Parameters:\n  P: {Type: String, Default: é}\n",
+    "Conditions:\n  C: !Equals [!Ref P, é]\n",
+    "!Ref ",
+    "!GetAtt ",
+    "A.Arn",
+    "!Sub ",
+    "'${A}-${P}-${!x}'",
+    "!If [C, !Ref A, !Ref AWS::NoValue]",
+    "!Join [',', [!Ref P, x]]",
+    "!Select [0, !Split [',', 'a,b']]",
+    "!FindInMap [M, !Ref P, k]",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ": ",
+    "- ",
+    "&a ",
+    "*a",
+    "é",
+    "☃",
+    "\"",
+    "'",
+    "\u{feff}",
+    "#c",
+    "---",
+    "{\"Resources\": {\"A\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {",
+    "\"K\": {\"Fn::Sub\": \"${A.Arn}\"}",
+    "\"Ref\": \"A\"",
+    "}}}}",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+    /// Arbitrary token soup never panics, and every span lies inside the file on char boundaries.
+    #[test]
+    fn spans_stay_inside_the_file(
+        parts in proptest::collection::vec(proptest::sample::select(TOKENS), 0..48),
+        json in proptest::bool::ANY,
+    ) {
+        let text: String = parts.concat();
+        let path = if json { "t.json" } else { "t.yaml" };
+        let f = file(path, &text);
+        let _ = looks_like_template(path, &text);
+        match build_template(FileId(0), &f) {
+            Ok(frag) => {
+                for n in &frag.nodes {
+                    proptest::prop_assert!(in_file(&f, n.span) && in_file(&f, n.header));
+                    let mut ok = true;
+                    n.attrs.walk(&mut |_, v| ok &= v.span.is_none_or(|s| in_file(&f, s)));
+                    proptest::prop_assert!(ok);
+                }
+                for e in &frag.edges {
+                    proptest::prop_assert!(e.span.is_none_or(|s| in_file(&f, s)));
+                    proptest::prop_assert!((e.to.0 as usize) < frag.nodes.len());
+                }
+            }
+            Err(e) => {
+                proptest::prop_assert!(e.span.is_some_and(|s| in_file(&f, s)), "{:?}", e);
+            }
+        }
+    }
+}
