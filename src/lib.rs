@@ -10,6 +10,7 @@
 //! - [`rules`] loads the declarative rule pack, [`engine`] evaluates it;
 //! - [`report`] renders findings; [`lint`] runs the whole pipeline.
 
+pub mod cloudformation;
 pub mod discover;
 pub mod engine;
 pub mod finding;

@@ -95,6 +95,76 @@ const TERRAFORM_POLICY_ATTRIBUTES: &[(&str, &[Step], KindRule)] = &[
     ),
 ];
 
+/// CloudFormation attributes (inside `Properties`) that hold a policy document, same shape as
+/// [`TERRAFORM_POLICY_ATTRIBUTES`].
+const CLOUDFORMATION_POLICY_ATTRIBUTES: &[(&str, &[Step], KindRule)] = &[
+    (
+        "AWS::IAM::ManagedPolicy",
+        &[Step::Key("PolicyDocument")],
+        IdentityOrBoundary,
+    ),
+    (
+        "AWS::IAM::Policy",
+        &[Step::Key("PolicyDocument")],
+        Fixed(Identity),
+    ),
+    (
+        "AWS::IAM::Role",
+        &[
+            Step::Key("Policies"),
+            Step::Each,
+            Step::Key("PolicyDocument"),
+        ],
+        Fixed(Identity),
+    ),
+    (
+        "AWS::IAM::Role",
+        &[Step::Key("AssumeRolePolicyDocument")],
+        Fixed(Trust),
+    ),
+    (
+        "AWS::IAM::User",
+        &[
+            Step::Key("Policies"),
+            Step::Each,
+            Step::Key("PolicyDocument"),
+        ],
+        Fixed(Identity),
+    ),
+    (
+        "AWS::IAM::Group",
+        &[
+            Step::Key("Policies"),
+            Step::Each,
+            Step::Key("PolicyDocument"),
+        ],
+        Fixed(Identity),
+    ),
+    ("AWS::KMS::Key", &[Step::Key("KeyPolicy")], Fixed(Key)),
+    (
+        "AWS::SQS::QueuePolicy",
+        &[Step::Key("PolicyDocument")],
+        Fixed(Resource),
+    ),
+    (
+        "AWS::SNS::TopicPolicy",
+        &[Step::Key("PolicyDocument")],
+        Fixed(Resource),
+    ),
+    (
+        "AWS::S3::BucketPolicy",
+        &[Step::Key("PolicyDocument")],
+        Fixed(Resource),
+    ),
+];
+
+/// CloudFormation principal types whose `ManagedPolicyArns` attach a managed policy.
+const CLOUDFORMATION_PRINCIPAL_TYPES: &[&str] =
+    &["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"];
+
+/// CloudFormation principal types that take a `PermissionsBoundary`.
+const CLOUDFORMATION_BOUNDARY_TYPES: &[&str] = &["AWS::IAM::Role", "AWS::IAM::User"];
+
 /// Terraform resource types that attach a managed policy to a principal.
 const POLICY_ATTACHMENT_TYPES: &[&str] = &[
     "aws_iam_role_policy_attachment",
@@ -111,16 +181,18 @@ const POLICY_DOCUMENT_OUTPUTS: &[&str] = &["json", "minified_json"];
 
 /// Every policy document in the graph, in node order (and, within a node, in table order).
 ///
-/// Terraform only for now; see the module docs of [`crate::policy`] for what is extracted.
+/// Terraform and CloudFormation; see the module docs of [`crate::policy`] for what is extracted.
 pub fn extract(graph: &ResourceGraph) -> Vec<PolicyDocument> {
     let mut out = Vec::new();
     for node in &graph.nodes {
-        if node.format != Format::Terraform {
-            continue;
-        }
+        let table = match node.format {
+            Format::Terraform => TERRAFORM_POLICY_ATTRIBUTES,
+            Format::Cloudformation => CLOUDFORMATION_POLICY_ATTRIBUTES,
+            Format::Workflow => continue,
+        };
         match node.kind {
             NodeKind::Resource => {
-                for (type_name, pattern, rule) in TERRAFORM_POLICY_ATTRIBUTES {
+                for (type_name, pattern, rule) in table {
                     if *type_name != node.type_name {
                         continue;
                     }
@@ -143,7 +215,11 @@ pub fn extract(graph: &ResourceGraph) -> Vec<PolicyDocument> {
                     }
                 }
             }
-            NodeKind::Data if node.type_name == POLICY_DOCUMENT_DATA && !inlined(graph, node) => {
+            NodeKind::Data
+                if node.format == Format::Terraform
+                    && node.type_name == POLICY_DOCUMENT_DATA
+                    && !inlined(graph, node) =>
+            {
                 if let Some(doc) = node.attrs.get("json").and_then(normalize) {
                     out.push(PolicyDocument {
                         owner: node.id,
@@ -197,7 +273,15 @@ fn starts_with_key(route: &[Seg], key: &str) -> bool {
 /// True when an `aws_iam_policy` is used as a permissions boundary and never attached: at least one
 /// incoming reference from a `permissions_boundary` attribute, and no incoming reference from a
 /// policy attachment resource or from an `aws_iam_role`'s `managed_policy_arns`.
+///
+/// CloudFormation (`AWS::IAM::ManagedPolicy`): the same rule, where the boundary references come
+/// from the `PermissionsBoundary` of an `AWS::IAM::Role`/`User`, the attachments are the
+/// `ManagedPolicyArns` of a role, user or group, and a policy that lists its own `Roles`, `Users`
+/// or `Groups` is attached.
 fn boundary_only(graph: &ResourceGraph, node: &Node) -> bool {
+    if node.format == Format::Cloudformation {
+        return cloudformation_boundary_only(graph, node);
+    }
     let mut boundary = false;
     for edge in graph.incoming(node.id) {
         if starts_with_key(&edge.route, "permissions_boundary") {
@@ -209,6 +293,33 @@ fn boundary_only(graph: &ResourceGraph, node: &Node) -> bool {
             || (from.type_name == "aws_iam_role"
                 && starts_with_key(&edge.route, "managed_policy_arns"));
         if attachment {
+            return false;
+        }
+    }
+    boundary
+}
+
+fn cloudformation_boundary_only(graph: &ResourceGraph, node: &Node) -> bool {
+    let attaches_itself = ["Roles", "Users", "Groups"]
+        .iter()
+        .any(|k| match node.attrs.get(k) {
+            Some(v) => v.as_array().is_none_or(|a| !a.is_empty()),
+            None => false,
+        });
+    if attaches_itself {
+        return false;
+    }
+    let mut boundary = false;
+    for edge in graph.incoming(node.id) {
+        let from = graph.node(edge.from);
+        let ty = from.type_name.as_str();
+        if CLOUDFORMATION_BOUNDARY_TYPES.contains(&ty)
+            && starts_with_key(&edge.route, "PermissionsBoundary")
+        {
+            boundary = true;
+        } else if CLOUDFORMATION_PRINCIPAL_TYPES.contains(&ty)
+            && starts_with_key(&edge.route, "ManagedPolicyArns")
+        {
             return false;
         }
     }

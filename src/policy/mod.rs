@@ -59,7 +59,12 @@
 //!
 //! # Extraction ([`extract`])
 //!
-//! Terraform only for now. The table of policy attributes lives at the top of `extract.rs`.
+//! Terraform and CloudFormation. The tables of policy attributes live at the top of `extract.rs`
+//! (CloudFormation routes are inside `Properties`: `PolicyDocument`, `Policies[*].PolicyDocument`,
+//! `AssumeRolePolicyDocument`, `KeyPolicy`). An `AWS::IAM::ManagedPolicy` is
+//! [`PolicyKind::Boundary`] by the same rule as `aws_iam_policy` below, with `PermissionsBoundary`
+//! of a role or user as the boundary reference and `ManagedPolicyArns` of a role, user or group
+//! (or the policy's own `Roles`/`Users`/`Groups`) as attachments.
 //! `aws_iam_policy.policy` is [`PolicyKind::Boundary`] when the policy is referenced from some
 //! `permissions_boundary` attribute and never attached (no reference from a policy attachment
 //! resource nor from an `aws_iam_role`'s `managed_policy_arns`), else [`PolicyKind::Identity`].
