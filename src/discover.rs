@@ -1,16 +1,29 @@
 //! Finds the files to lint: a recursive walk that honours `.gitignore` (also outside a git
-//! checkout), skips `.terraform/`, `node_modules/` and `.git/`, never follows symlinks, and always
-//! keeps files named explicitly.
+//! checkout), skips `.terraform/`, `node_modules/`, `.git/` and CDK asset directories, never
+//! follows symlinks, and always keeps files named explicitly.
+//!
+//! JSON and YAML files are only *candidates*: whether one is a CloudFormation template is decided
+//! from its content once it is read (`cloudformation::looks_like_template`).
 
 use std::path::{Path, PathBuf};
 
 use crate::finding::InputError;
 
+/// A file to read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Named on the command line: always linted (a JSON/YAML file that is not a template is
+    /// then an error rather than silently skipped).
+    pub explicit: bool,
+}
+
 /// What a walk found.
 #[derive(Debug, Default)]
 pub struct Discovered {
-    /// Files to lint, sorted and deduplicated.
-    pub files: Vec<PathBuf>,
+    /// Files to read, sorted and deduplicated.
+    pub files: Vec<Candidate>,
     /// Paths that could not be walked.
     pub errors: Vec<InputError>,
 }
@@ -22,7 +35,28 @@ pub enum InputKind {
     TerraformConfig,
     /// A variables file Terraform loads automatically (`terraform.tfvars`, `*.auto.tfvars`).
     TerraformVars,
+    /// JSON or YAML that may be a CloudFormation template (decided from the content).
+    TemplateCandidate,
 }
+
+/// JSON/YAML files that are never templates, skipped without reading them.
+const NOT_TEMPLATES: &[&str] = &[
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+    "cdk.json",
+    "cdk.context.json",
+    "manifest.json",
+    "tree.json",
+    "composer.json",
+    "renovate.json",
+    ".pre-commit-config.yaml",
+    "pnpm-lock.yaml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+
+const DATA_EXTENSIONS: &[&str] = &[".json", ".yaml", ".yml", ".template"];
 
 /// The kind of `path`, from its name; `None` for files iaclint does not read.
 pub fn input_kind(path: &Path) -> Option<InputKind> {
@@ -31,6 +65,12 @@ pub fn input_kind(path: &Path) -> Option<InputKind> {
         Some(InputKind::TerraformConfig)
     } else if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {
         Some(InputKind::TerraformVars)
+    } else if DATA_EXTENSIONS.iter().any(|e| name.ends_with(e))
+        && !NOT_TEMPLATES.contains(&name)
+        && !name.ends_with(".assets.json")
+        && !name.ends_with(".metadata.json")
+    {
+        Some(InputKind::TemplateCandidate)
     } else {
         None
     }
@@ -55,13 +95,22 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
         };
         if meta.is_file() {
             // Named explicitly: always linted, whatever the ignore files say.
-            if input_kind(p).is_some() || p.extension().is_some_and(|e| e == "tfvars") {
-                out.files.push(p.clone());
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if input_kind(p).is_some()
+                || p.extension().is_some_and(|e| e == "tfvars")
+                || DATA_EXTENSIONS.iter().any(|e| name.ends_with(e))
+            {
+                out.files.push(Candidate {
+                    path: p.clone(),
+                    explicit: true,
+                });
             } else {
                 out.errors.push(InputError {
                     path: display_path(p),
                     span: None,
-                    message: "not a file iaclint reads (expected *.tf, terraform.tfvars or *.auto.tfvars)".into(),
+                    message: "not a file iaclint reads (expected *.tf, terraform.tfvars, \
+                              *.auto.tfvars, or a CloudFormation template in JSON or YAML)"
+                        .into(),
                 });
             }
             continue;
@@ -71,10 +120,16 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             .require_git(false)
             .follow_links(false)
             .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && e.file_name()
-                        .to_str()
-                        .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                let name = e.file_name().to_str().unwrap_or("");
+                // CDK asset directories (`cdk.out/asset.<hash>/`) hold bundled code, not templates.
+                let cdk_asset = name.starts_with("asset.")
+                    && e
+                        .path()
+                        .parent()
+                        .and_then(|p| p.file_name())
+                        .is_some_and(|p| p == "cdk.out");
+                !(is_dir && (SKIPPED_DIRS.contains(&name) || cdk_asset))
             })
             .build();
         for entry in walker {
@@ -82,7 +137,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 Ok(e) => {
                     if e.file_type().is_some_and(|t| t.is_file()) && input_kind(e.path()).is_some()
                     {
-                        out.files.push(e.into_path());
+                        out.files.push(Candidate {
+                            path: e.into_path(),
+                            explicit: false,
+                        });
                     }
                 }
                 Err(err) => out.errors.push(InputError {
@@ -94,7 +152,15 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
         }
     }
     out.files.sort();
-    out.files.dedup();
+    // A file both named and walked counts as named.
+    out.files.dedup_by(|later, first| {
+        if later.path == first.path {
+            first.explicit |= later.explicit;
+            true
+        } else {
+            false
+        }
+    });
     out
 }
 

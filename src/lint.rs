@@ -13,7 +13,7 @@ use crate::graph::{GraphBuilder, ResourceGraph};
 use crate::policy;
 use crate::rules::Registry;
 use crate::source::{FileId, SourceFile, Sources, Span};
-use crate::terraform;
+use crate::{cloudformation, terraform};
 
 /// Files larger than this are reported, not read (untrusted input must not exhaust memory).
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -60,12 +60,9 @@ pub fn lint_sources(
 ) -> Result<Report, LintError> {
     let loaded = inputs
         .into_iter()
-        .map(|(path, text)| {
-            Ok(SourceFile::new(
-                path.clone(),
-                PathBuf::from(path),
-                Arc::from(text),
-            ))
+        .filter_map(|(path, text)| {
+            let file = SourceFile::new(path.clone(), PathBuf::from(path), Arc::from(text));
+            keep_template(Ok(file), true)
         })
         .collect();
     check_rule_ids(settings, registry)?;
@@ -173,9 +170,42 @@ pub struct Model {
 /// Reads and parses `paths` and builds the graph (what `iaclint debug graph` shows).
 pub fn load(paths: &[PathBuf]) -> Model {
     let found = discover::discover(paths);
-    let loaded: Vec<Result<SourceFile, Box<ReadError>>> =
-        found.files.par_iter().map(|p| read(p)).collect();
+    let loaded: Vec<Result<SourceFile, Box<ReadError>>> = found
+        .files
+        .par_iter()
+        .filter_map(|c| keep_template(read(&c.path), c.explicit))
+        .collect();
     model(loaded, found.errors)
+}
+
+/// JSON/YAML candidates are linted only when they are CloudFormation templates; one named on the
+/// command line that is not a template is an error, a walked one is skipped silently.
+fn keep_template(
+    read: Result<SourceFile, Box<ReadError>>,
+    explicit: bool,
+) -> Option<Result<SourceFile, Box<ReadError>>> {
+    let Ok(file) = read else {
+        return Some(read);
+    };
+    if discover::input_kind(Path::new(&file.path)) != Some(InputKind::TemplateCandidate)
+        || cloudformation::looks_like_template(&file.path, &file.text)
+    {
+        return Some(Ok(file));
+    }
+    if !explicit {
+        return None;
+    }
+    Some(Err(Box::new(ReadError {
+        error: InputError {
+            path: file.path.clone(),
+            span: None,
+            message: "not a CloudFormation template (no `AWSTemplateFormatVersion`, and no \
+                      `Resources` whose `Type` starts with `AWS::`)"
+                .into(),
+        },
+        text: None,
+        offset: 0,
+    })))
 }
 
 fn model(loaded: Vec<Result<SourceFile, Box<ReadError>>>, mut errors: Vec<InputError>) -> Model {
@@ -273,16 +303,26 @@ pub fn build_graph(
     ids: &[FileId],
     errors: &mut Vec<InputError>,
 ) -> ResourceGraph {
-    // Group by directory: each directory of .tf files is one module.
+    // Templates are self-contained; group the rest by directory: each directory of .tf files is
+    // one Terraform module.
     let mut modules: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
+    let mut templates = Vec::new();
     for id in ids {
         let path = &sources.get(*id).path;
+        if discover::input_kind(Path::new(path)) == Some(InputKind::TemplateCandidate) {
+            templates.push(*id);
+            continue;
+        }
         let dir = match path.rfind('/') {
             Some(i) => path[..i].to_string(),
             None => ".".to_string(),
         };
         modules.entry(dir).or_default().push(*id);
     }
+    let built_templates: Vec<Result<crate::graph::Fragment, InputError>> = templates
+        .par_iter()
+        .map(|id| cloudformation::build_template(*id, sources.get(*id)))
+        .collect();
     // Parse and build one module at a time per thread, dropping its syntax trees as soon as its
     // fragment is built: peak memory is the graph plus a few modules' trees, not every tree.
     let modules: Vec<(String, Vec<FileId>)> = modules.into_iter().collect();
@@ -294,6 +334,12 @@ pub fn build_graph(
     for (fragment, errs) in built {
         errors.extend(errs);
         builder.add(fragment);
+    }
+    for t in built_templates {
+        match t {
+            Ok(fragment) => builder.add(fragment),
+            Err(e) => errors.push(e),
+        }
     }
     builder.finish()
 }
@@ -321,8 +367,8 @@ fn build_module(
         match discover::input_kind(Path::new(&file.path)) {
             Some(InputKind::TerraformVars) => input.tfvars.push((*id, file, body)),
             Some(InputKind::TerraformConfig) => input.files.push((*id, file, body)),
-            // Other `.tfvars` named explicitly: checked for syntax only.
-            None => {}
+            // Other `.tfvars` named explicitly: checked for syntax only. (Templates never get here.)
+            None | Some(InputKind::TemplateCandidate) => {}
         }
     }
     input.files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
