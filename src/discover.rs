@@ -124,8 +124,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 let name = e.file_name().to_str().unwrap_or("");
                 // CDK asset directories (`cdk.out/asset.<hash>/`) hold bundled code, not templates.
                 let cdk_asset = name.starts_with("asset.")
-                    && e
-                        .path()
+                    && e.path()
                         .parent()
                         .and_then(|p| p.file_name())
                         .is_some_and(|p| p == "cdk.out");

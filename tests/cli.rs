@@ -413,3 +413,33 @@ fn output_is_deterministic_across_runs() {
         assert_eq!(first, run(&["check", "examples/", "--format", "json"]).1);
     }
 }
+
+#[test]
+fn cloudformation_and_cdk_examples() {
+    for dir in ["examples/cloudformation/bad", "examples/cdk/cdk.out"] {
+        let (code, stdout, _) = run(&["check", dir, "--no-color"]);
+        assert_eq!(code, 1, "{dir}: {stdout}");
+        insta::assert_snapshot!(format!("human_{}", dir.replace('/', "_")), stdout);
+        let (_, v) = json(&["check", dir, "--format", "json"]);
+        insta::assert_json_snapshot!(format!("json_{}", dir.replace('/', "_")), v);
+    }
+    let (code, v) = json(&["check", "examples/cloudformation/fixed", "--format", "json"]);
+    assert_eq!(code, 0, "{v}");
+    // The CDK fixed stack sits beside the bad one; only the bad one may have findings.
+    let (_, v) = json(&["check", "examples/cdk/cdk.out", "--format", "json"]);
+    for f in v["findings"].as_array().unwrap() {
+        assert!(
+            f["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("BadStack.template.json"),
+            "{f}"
+        );
+        assert!(
+            f["cdk_path"].as_str().unwrap().starts_with("BadStack/"),
+            "{f}"
+        );
+    }
+    // manifest.json, tree.json and the asset manifests are not templates.
+    assert_eq!(v["summary"]["files"], 2, "{v}");
+}

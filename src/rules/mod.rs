@@ -47,10 +47,11 @@ impl Rule {
     pub fn formats(&self) -> BTreeSet<Format> {
         let mut f = BTreeSet::new();
         for c in &self.spec.checks {
+            // Policy documents are read from Terraform and CloudFormation alike.
             if !c.select.terraform.is_empty() || !c.select.policy_statements.is_empty() {
                 f.insert(Format::Terraform);
             }
-            if !c.select.cloudformation.is_empty() {
+            if !c.select.cloudformation.is_empty() || !c.select.policy_statements.is_empty() {
                 f.insert(Format::Cloudformation);
             }
         }
