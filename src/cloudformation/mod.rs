@@ -54,9 +54,18 @@
 //! checked by a byte scan before the parser sees it. YAML aliases are expanded when the tree is
 //! built; more than [`MAX_NODES`] values in all, or an alias that would nest deeper than
 //! [`MAX_DEPTH`], is an error at the alias (a "billion laughs" document fails in milliseconds).
-//! Only the first YAML document is read. Evaluation depth (nesting plus condition references) is
+//! An expanded alias takes the span of `*name` at its top; the values inside keep the spans of
+//! the anchored definition. Only the first YAML document is read. Evaluation depth (nesting plus condition references) is
 //! capped, condition cycles are unknown, and copies out of parameter defaults and `Mappings` are
 //! charged to a per-template budget (two million values), beyond which they are unknown.
+//!
+//! # Not handled yet
+//!
+//! `Fn::ForEach::*` entries of `Resources` (`AWS::LanguageExtensions`) are skipped; a resource's
+//! `Condition`, `DeletionPolicy` and `UpdateReplacePolicy` are not exposed; `Properties` that
+//! evaluate to an unknown (`Properties: !If [Unknown, {...}, {...}]`) make `attrs` that unknown;
+//! nested stacks (`AWS::CloudFormation::Stack` `TemplateURL`) are not followed; a template that is
+//! not valid JSON/YAML is not sniffed as a template by [`looks_like_template`].
 //!
 //! # The YAML crate
 //!
