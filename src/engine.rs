@@ -1169,6 +1169,18 @@ fn template_shape(expr: &str) -> Option<regex::Regex> {
             .build()
             .ok();
     }
+    // CloudFormation `!GetAtt X.Arn` / `{"Fn::GetAtt": ["X", "Arn"]}`: an ARN attribute.
+    if expr.contains("GetAtt") {
+        let attr = expr
+            .trim_end_matches(|c: char| c == '}' || c == ']' || c.is_whitespace() || c == '"')
+            .rsplit(['.', '"', ' ', '['])
+            .next()
+            .unwrap_or("");
+        if attr == "Arn" || attr.ends_with("Arn") {
+            return regex::Regex::new("^arn:").ok();
+        }
+        return None;
+    }
     let is_reference = expr
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "._-[]\"*".contains(c));
@@ -1193,9 +1205,22 @@ fn is_account_root(s: &str) -> bool {
     if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
         return true;
     }
-    // `arn:aws:iam::123456789012:root`, or a template whose account part is an expression
-    // (`arn:aws:iam::${data.aws_caller_identity.current.account_id}:root`).
-    let Some(rest) = s.strip_prefix("arn:") else {
+    // `arn:aws:iam::123456789012:root`, or a template whose partition/account parts are
+    // expressions: `arn:aws:iam::${data.aws_caller_identity.current.account_id}:root`,
+    // `arn:${AWS::Partition}:iam::${AWS::AccountId}:root`. Interpolations may contain `:`, so
+    // they are replaced by a placeholder before splitting.
+    let mut flat = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        flat.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find('}') else {
+            return false;
+        };
+        flat.push('\u{0}');
+        rest = &rest[i + j + 1..];
+    }
+    flat.push_str(rest);
+    let Some(rest) = flat.strip_prefix("arn:") else {
         return false;
     };
     let mut parts = rest.splitn(5, ':');
@@ -1208,11 +1233,11 @@ fn is_account_root(s: &str) -> bool {
     ) else {
         return false;
     };
-    partition.starts_with("aws")
+    (partition.starts_with("aws") || partition == "\u{0}")
         && svc == "iam"
         && region.is_empty()
         && (account.chars().all(|c| c.is_ascii_digit()) && account.len() == 12
-            || account.starts_with("${") && account.ends_with('}'))
+            || account == "\u{0}")
         && res == "root"
 }
 
@@ -1385,6 +1410,10 @@ mod tests {
         assert_eq!(shape("var.bucket_arn"), None);
         assert_eq!(shape("aws_s3_bucket.data.bucket"), None);
         assert_eq!(shape("local.arn"), None);
+        assert!(!re("!GetAtt LogsKey.Arn").is_match("*"));
+        assert!(!re(r#"{ "Fn::GetAtt": [ "JobsTable", "Arn" ] }"#).is_match("*"));
+        assert!(!re(r#"{ "Fn::GetAtt": [ "Topic", "TopicArn" ] }"#).is_match("*"));
+        assert_eq!(shape(r#"{ "Fn::GetAtt": [ "Api", "Name" ] }"#), None);
     }
 
     #[test]
@@ -1396,5 +1425,13 @@ mod tests {
         assert!(is_account_root("111122223333"));
         assert!(!is_account_root("arn:aws:iam::111122223333:role/admin"));
         assert!(!is_account_root("*"));
+        assert!(is_account_root(
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
+        ));
+        assert!(is_account_root("arn:aws:iam::${AWS::AccountId}:root"));
+        assert!(!is_account_root(
+            "arn:aws:iam::${AWS::AccountId}:role/admin"
+        ));
+        assert!(!is_account_root("arn:aws:iam::${AWS::AccountId}"));
     }
 }

@@ -80,6 +80,15 @@ impl Tri {
 
 /// `Yes` when some item matches, else `Maybe` when some item is unknown, else `No`.
 fn any_item(list: &Spanned, matches: &dyn Fn(&str) -> bool) -> Tri {
+    any_item_with(list, matches, &|_| Tri::Maybe)
+}
+
+/// [`any_item`], with `unknown` deciding what an unknown item (given its expression) may be.
+fn any_item_with(
+    list: &Spanned,
+    matches: &dyn Fn(&str) -> bool,
+    unknown: &dyn Fn(&str) -> Tri,
+) -> Tri {
     let items: &[Spanned] = match &list.val {
         Val::Array(items) => items,
         _ => std::slice::from_ref(list),
@@ -88,11 +97,34 @@ fn any_item(list: &Spanned, matches: &dyn Fn(&str) -> bool) -> Tri {
     for item in items {
         match &item.val {
             Val::String(s) if matches(s) => return Tri::Yes,
-            Val::Unknown(_) => maybe = true,
+            Val::Unknown(u) => match unknown(&u.expr) {
+                Tri::Yes => return Tri::Yes,
+                Tri::Maybe => maybe = true,
+                Tri::No => {}
+            },
             _ => {}
         }
     }
     if maybe { Tri::Maybe } else { Tri::No }
+}
+
+/// The glob every value of a string template matches: `logs.${AWS::Region}.amazonaws.com` →
+/// `logs.*.amazonaws.com`. `None` when the expression is not a template.
+fn template_glob(expr: &str) -> Option<String> {
+    let t = expr.trim().trim_matches('"');
+    if !t.contains("${") {
+        return None;
+    }
+    let mut out = String::new();
+    let mut rest = t;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let j = rest[i..].find('}')?;
+        out.push('*');
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// Applicability of a `Positive`/`NotPositive` pair (Action/NotAction, Resource/NotResource);
@@ -147,11 +179,23 @@ fn principal_matches(principal: &Spanned, query: &PrincipalQuery) -> Tri {
                             || matches!(query, PrincipalQuery::Aws(q)
                                 if wildcard_matches(&aws_principal_arn(v), &aws_principal_arn(q)))
                     }),
-                    "Service" => any_item(values, &|v| {
-                        v == "*"
-                            || matches!(query, PrincipalQuery::Service(patterns)
-                                if patterns.iter().any(|p| wildcard_matches(p, v) || wildcard_matches(v, p)))
-                    }),
+                    "Service" => any_item_with(
+                        values,
+                        &|v| {
+                            v == "*"
+                                || matches!(query, PrincipalQuery::Service(patterns)
+                                    if patterns.iter().any(|p| wildcard_matches(p, v) || wildcard_matches(v, p)))
+                        },
+                        // `logs.${AWS::Region}.amazonaws.com` is a logs principal in any region.
+                        &|expr| match (template_glob(expr), query) {
+                            (Some(glob), PrincipalQuery::Service(patterns))
+                                if patterns.iter().any(|p| super::pattern_covered_by(&glob, p)) =>
+                            {
+                                Tri::Yes
+                            }
+                            _ => Tri::Maybe,
+                        },
+                    ),
                     // Federated and CanonicalUser principals never match the queries we can ask,
                     // but an unknown value among them is still unknown.
                     _ => any_item(values, &|_| false),
