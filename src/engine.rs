@@ -117,6 +117,8 @@ pub enum Verdict {
     Finding(Box<Finding>),
     /// The check needed a value iaclint cannot know; no finding.
     Undecided(Undecided),
+    /// The check fired, but the resource carries a suppression for the rule.
+    Suppressed,
     /// The check passed or did not apply.
     Clean,
 }
@@ -152,7 +154,7 @@ impl<'a> Engine<'a> {
         &self,
         registry: &Registry,
         enabled: &dyn Fn(&Rule) -> bool,
-    ) -> (Vec<Finding>, Vec<Undecided>) {
+    ) -> (Vec<Finding>, Vec<Undecided>, usize) {
         let jobs: Vec<(&Rule, &Check, Subject)> = registry
             .rules()
             .iter()
@@ -166,10 +168,12 @@ impl<'a> Engine<'a> {
             .collect();
         let mut findings = Vec::new();
         let mut undecided = Vec::new();
+        let mut suppressed = 0;
         for v in verdicts {
             match v {
                 Verdict::Finding(f) => findings.push(*f),
                 Verdict::Undecided(u) => undecided.push(u),
+                Verdict::Suppressed => suppressed += 1,
                 Verdict::Clean => {}
             }
         }
@@ -178,7 +182,7 @@ impl<'a> Engine<'a> {
         findings.retain(|f| seen.insert((f.rule_id.clone(), f.primary.span)));
         let mut seen = HashSet::new();
         undecided.retain(|u| seen.insert((u.rule_id.clone(), u.span, u.reason.clone())));
-        (findings, undecided)
+        (findings, undecided, suppressed)
     }
 
     fn subjects(&self, c: &Check) -> Vec<Subject> {
@@ -241,6 +245,15 @@ impl<'a> Engine<'a> {
         };
         if !fires {
             return Verdict::Clean;
+        }
+        if self
+            .owner(subject)
+            .meta
+            .suppressions
+            .iter()
+            .any(|s| s.rule == rule.spec.id)
+        {
+            return Verdict::Suppressed;
         }
         Verdict::Finding(Box::new(self.finding(rule, check, subject, out.witnesses)))
     }

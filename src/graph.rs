@@ -66,6 +66,8 @@ pub struct NodeMeta {
     pub for_each: bool,
     /// CDK construct path (`aws:cdk:path`), when known.
     pub cdk_path: Option<String>,
+    /// Findings the user silenced on this node, with a reason.
+    pub suppressions: Vec<crate::suppress::Suppression>,
 }
 
 /// One resource-like thing.
@@ -148,6 +150,9 @@ pub struct Fragment {
     pub nodes: Vec<Node>,
     /// Edges whose `from`/`to` are indices into `nodes`.
     pub edges: Vec<Edge>,
+    /// Problems that did not stop the front end (a malformed suppression): reported as input
+    /// errors while the rest of the file is linted.
+    pub diagnostics: Vec<crate::finding::InputError>,
 }
 
 /// The merged graph of one run.

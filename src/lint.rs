@@ -46,6 +46,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Checks that needed a value iaclint cannot know (no finding; shown by `--verbose`).
     pub undecided: Vec<crate::engine::Undecided>,
+    /// Findings silenced by a suppression with a reason.
+    pub suppressed: usize,
     /// Files that could not be read or parsed, sorted by path.
     pub errors: Vec<InputError>,
     /// Number of files linted (read successfully or not).
@@ -255,7 +257,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         (settings.select.is_empty() || settings.select.iter().any(|s| s == r.id()))
             && !settings.skip.iter().any(|s| s == r.id())
     };
-    let (mut findings, mut undecided) = engine.run(registry, &enabled);
+    let (mut findings, mut undecided, suppressed) = engine.run(registry, &enabled);
     undecided.sort_by(|a, b| {
         let fa = sources.get(a.span.file);
         let fb = sources.get(b.span.file);
@@ -292,6 +294,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         sources,
         findings,
         undecided,
+        suppressed,
         errors,
         files,
     })
@@ -331,13 +334,17 @@ pub fn build_graph(
         .map(|(dir, ids)| build_module(sources, dir, &ids))
         .collect();
     let mut builder = GraphBuilder::new();
-    for (fragment, errs) in built {
+    for (mut fragment, errs) in built {
         errors.extend(errs);
+        errors.append(&mut fragment.diagnostics);
         builder.add(fragment);
     }
     for t in built_templates {
         match t {
-            Ok(fragment) => builder.add(fragment),
+            Ok(mut fragment) => {
+                errors.append(&mut fragment.diagnostics);
+                builder.add(fragment);
+            }
             Err(e) => errors.push(e),
         }
     }

@@ -443,3 +443,87 @@ fn cloudformation_and_cdk_examples() {
     // manifest.json, tree.json and the asset manifests are not templates.
     assert_eq!(v["summary"]["files"], 2, "{v}");
 }
+
+#[test]
+fn cloudformation_metadata_suppressions() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = |metadata: &str| {
+        format!(
+            r#"{{
+  "Resources": {{
+    "Tracing": {{
+      "Type": "AWS::IAM::Policy",
+      "Metadata": {metadata},
+      "Properties": {{
+        "PolicyName": "p",
+        "Roles": ["app"],
+        "PolicyDocument": {{
+          "Version": "2012-10-17",
+          "Statement": [{{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" }}]
+        }}
+      }}
+    }}
+  }}
+}}
+"#
+        )
+    };
+    let path = dir.path().join("template.json");
+    let p = path.to_str().unwrap();
+
+    std::fs::write(&path, template(r#"{"iaclint": {"ignore": [{"rule": "iam-wildcard-resource", "reason": "reads every bucket of the sandbox account"}]}}"#)).unwrap();
+    let (code, v) = json(&["check", p, "--format", "json"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["summary"]["suppressed"], 1);
+    assert_eq!(v["summary"]["findings"], 0);
+
+    // A suppression for another rule silences nothing.
+    std::fs::write(
+        &path,
+        template(r#"{"iaclint": {"ignore": [{"rule": "iam-wildcard-action", "reason": "x"}]}}"#),
+    )
+    .unwrap();
+    let (code, v) = json(&["check", p, "--format", "json"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["summary"]["suppressed"], 0);
+
+    // Without a reason: a located error, and the finding is still reported.
+    std::fs::write(
+        &path,
+        template(r#"{"iaclint": {"ignore": [{"rule": "iam-wildcard-resource"}]}}"#),
+    )
+    .unwrap();
+    let (code, v) = json(&["check", p, "--format", "json"]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(v["summary"]["findings"], 1);
+    let e = &v["errors"][0];
+    assert!(
+        e["message"].as_str().unwrap().contains("needs a `reason`"),
+        "{e}"
+    );
+    assert_eq!(e["start"]["line"], 5, "{e}");
+}
+
+#[test]
+fn malformed_templates_are_located_errors() {
+    let started = std::time::Instant::now();
+    let (code, v) = json(&["check", "tests/fixtures/malformed-cfn", "--format", "json"]);
+    assert_eq!(code, 2, "{v}");
+    let errors = v["errors"].as_array().unwrap();
+    for name in [
+        "bad_indent.yaml",
+        "billion_laughs.yaml",
+        "not_a_map.yaml",
+        "truncated.json",
+    ] {
+        let e = errors
+            .iter()
+            .find(|e| e["file"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not reported: {v}"));
+        assert!(e["start"]["line"].as_u64().is_some(), "{name}: {e}");
+    }
+    // The alias bomb is refused, not expanded (a generous bound: debug build, loaded machine).
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let (_, stdout, _) = run(&["check", "tests/fixtures/malformed-cfn", "--no-color"]);
+    insta::assert_snapshot!(stdout);
+}

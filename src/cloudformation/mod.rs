@@ -240,10 +240,13 @@ mod sniff {
         t.starts_with("AWS::Serverless")
     }
 
+    /// A document that does not parse but passed the textual pre-check (it names
+    /// `AWSTemplateFormatVersion`, or `Resources` and an `AWS::` type) counts as a template, so
+    /// that its syntax error is reported instead of the file being skipped silently.
     pub(super) fn json(text: &str) -> bool {
         let mut de = serde_json::Deserializer::from_str(text);
         let Ok(found) = Probe(Want::Top).deserialize(&mut de) else {
-            return false;
+            return true;
         };
         found && de.end().is_ok()
     }
@@ -264,8 +267,9 @@ mod sniff {
         let parser = Parser::new_from_str_with_options(text, opts);
         let mut stack: Vec<Frame> = Vec::new();
         for res in parser {
+            // Broken YAML that passed the textual pre-check: report its error (see `json`).
             let Ok((ev, _)) = res else {
-                return false;
+                return true;
             };
             let is_key = matches!(
                 stack.last(),
@@ -507,7 +511,20 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
         }
     };
 
+    let mut diagnostics = Vec::new();
     for (idx, body) in resources {
+        // `Metadata.iaclint.ignore`: suppressions (JSON has no comments).
+        if let Some(meta) = body.get("Metadata").and_then(|m| m.get("iaclint")) {
+            let (suppressions, errors) = crate::suppress::from_metadata(&ev.literal(meta));
+            nodes[idx].meta.suppressions = suppressions;
+            for (span, message) in errors {
+                diagnostics.push(InputError {
+                    path: file.path.clone(),
+                    span: Some(span.unwrap_or(Span::new(id, meta.span.clone()))),
+                    message,
+                });
+            }
+        }
         let mut hits = Vec::new();
         if let Some(props) = body.get("Properties") {
             let v = ev.eval(props, &mut Vec::new(), &mut hits);
@@ -562,5 +579,9 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
         }
     }
 
-    Ok(Fragment { nodes, edges })
+    Ok(Fragment {
+        nodes,
+        edges,
+        diagnostics,
+    })
 }

@@ -584,14 +584,15 @@ fn sniffing_templates() {
             "Resources:\n  B:\n    Properties:\n      Type: AWS::S3::Bucket\n",
         ),
         ("t.yaml", "Resources: [AWS::S3::Bucket]\n"),
-        (
-            "t.json",
-            "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"}",
-        ),
     ];
     for (path, text) in no {
         assert!(!looks_like_template(path, text), "{path}: {text}");
     }
+    // A truncated template is still a template: its syntax error must be reported, not skipped.
+    assert!(looks_like_template(
+        "t.json",
+        "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"}"
+    ));
 }
 
 #[test]

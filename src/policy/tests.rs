@@ -452,7 +452,11 @@ fn edge(from: u32, route: &[&str], to: u32, attr: &str) -> Edge {
 
 fn graph(nodes: Vec<Node>, edges: Vec<Edge>) -> ResourceGraph {
     let mut b = GraphBuilder::new();
-    b.add(Fragment { nodes, edges });
+    b.add(Fragment {
+        nodes,
+        edges,
+        ..Fragment::default()
+    });
     b.finish()
 }
 

@@ -260,9 +260,14 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
             if opts.verbose { "" } else { ", see --verbose" }
         )
     };
+    let suppressed = if report.suppressed == 0 {
+        String::new()
+    } else {
+        format!("; {} suppressed", report.suppressed)
+    };
     writeln!(
         out,
-        "{} finding{}{} in {} file{}; {} error{}{undecided}",
+        "{} finding{}{} in {} file{}; {} error{}{suppressed}{undecided}",
         report.findings.len(),
         if report.findings.len() == 1 { "" } else { "s" },
         detail,

@@ -56,6 +56,7 @@ struct JsonSummary {
     files: usize,
     findings: usize,
     errors: usize,
+    suppressed: usize,
 }
 
 fn ends(sources: &Sources, span: Span) -> (&str, Position, Position) {
@@ -119,6 +120,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             files: report.files,
             findings: report.findings.len(),
             errors: report.errors.len(),
+            suppressed: report.suppressed,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;

@@ -512,7 +512,11 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
             });
         }
     }
-    Fragment { nodes, edges }
+    Fragment {
+        nodes,
+        edges,
+        diagnostics: Vec::new(),
+    }
 }
 
 /// The `each`/`count` scope of a block (without the `for_each` references).
@@ -630,6 +634,7 @@ fn skeleton_node(
             count: block.body.has_attribute("count"),
             for_each: block.body.has_attribute("for_each"),
             cdk_path: None,
+            suppressions: Vec::new(),
         },
     }
 }
