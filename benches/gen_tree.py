@@ -20,6 +20,7 @@ produce the same files. Standard library only.
 """
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -855,12 +856,107 @@ def gen_module(out_dir, index, seed):
     return tf, size, bad, cached
 
 
+def cfn_template(rng, index):
+    """A CloudFormation template (dict) with the seed scenarios, some violating."""
+    bad = lambda: rng.random() < 0.33
+    r = {}
+    r["Cluster"] = {"Type": "AWS::ECS::Cluster"}
+    breaker = {"Enable": True, "Rollback": not bad()}
+    svc = {"Cluster": {"Ref": "Cluster"}, "DesiredCount": 2, "LaunchType": "FARGATE",
+           "TaskDefinition": "app:%d" % index,
+           "DeploymentConfiguration": {"MinimumHealthyPercent": 50, "MaximumPercent": 200}}
+    if not bad():
+        svc["DeploymentConfiguration"]["DeploymentCircuitBreaker"] = breaker
+    r["Service"] = {"Type": "AWS::ECS::Service", "Properties": svc,
+                    "Metadata": {"aws:cdk:path": "Stack%d/Service/Service" % index}}
+    if not bad():
+        r["Target"] = {"Type": "AWS::ApplicationAutoScaling::ScalableTarget", "Properties": {
+            "ServiceNamespace": "ecs", "ScalableDimension": "ecs:service:DesiredCount",
+            "MinCapacity": 1, "MaxCapacity": 4,
+            "ResourceId": {"Fn::Join": ["/", ["service", {"Ref": "Cluster"}, {"Fn::GetAtt": ["Service", "Name"]}]]}}}
+        r["Cpu"] = {"Type": "AWS::ApplicationAutoScaling::ScalingPolicy", "Properties": {
+            "PolicyName": "cpu", "PolicyType": "TargetTrackingScaling", "ScalingTargetId": {"Ref": "Target"},
+            "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 60, "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "ECSServiceAverageCPUUtilization"}}}}
+    statements = [{"Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}},
+                   "Action": "kms:*", "Resource": "*"}]
+    if not bad():
+        statements.append({"Effect": "Allow", "Principal": {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}},
+                           "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                           "Resource": "*"})
+    r["Key"] = {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": True,
+                "KeyPolicy": {"Version": "2012-10-17", "Statement": statements}}}
+    r["Logs"] = {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 30,
+                 "KmsKeyId": {"Fn::GetAtt": ["Key", "Arn"]}}}
+    actions = ["s3:GetObject", "logs:CreateLogStream", "logs:PutLogEvents"]
+    if not bad():
+        actions += ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
+    r["Boundary"] = {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}}}
+    r["Role"] = {"Type": "AWS::IAM::Role", "Properties": {"PermissionsBoundary": {"Ref": "Boundary"},
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}
+    r["Fn"] = {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.13", "Handler": "app.handler",
+        "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": "def handler(e, c): pass"},
+        "VpcConfig": {"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}}}
+    policy_action = "*" if bad() else ["s3:GetObject"]
+    policy_resource = "*" if bad() else {"Fn::Sub": "arn:aws:s3:::data-${AWS::AccountId}/*"}
+    r["Policy"] = {"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "app", "Roles": [{"Ref": "Role"}],
+        "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": policy_action, "Resource": policy_resource},
+            {"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
+             "Condition": {"StringEquals": {"cloudwatch:namespace": "App"}}}]}}}
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": r}
+
+
+def yaml_dump(v, indent=0):
+    """A small YAML emitter for the generated templates (plain block style, quoted strings)."""
+    pad = "  " * indent
+    if isinstance(v, dict):
+        if not v:
+            return " {}\n"
+        out = "\n"
+        for k, x in v.items():
+            out += "%s%s:%s" % (pad, json.dumps(k) if ":" in k else k, yaml_dump(x, indent + 1))
+        return out
+    if isinstance(v, list):
+        if not v:
+            return " []\n"
+        out = "\n"
+        for x in v:
+            inner = yaml_dump(x, indent + 1)
+            out += "%s-%s" % (pad, inner if not inner.startswith("\n") else "\n" + inner[1:])
+        return out
+    return " %s\n" % json.dumps(v)
+
+
+def gen_templates(out_dir, count, seed):
+    """COUNT templates under OUT_DIR/cfn/: JSON (CDK-style) for even indices, YAML for odd."""
+    d = os.path.join(out_dir, "cfn")
+    os.makedirs(d, exist_ok=True)
+    size = 0
+    for i in range(1, count + 1):
+        rng = random.Random("%s-cfn-%d" % (seed, i))
+        t = cfn_template(rng, i)
+        if i % 2 == 0:
+            text = json.dumps(t, indent=1) + "\n"
+            name = "Stack%04d.template.json" % i
+        else:
+            text = yaml_dump(t).lstrip("\n")
+            name = "stack%04d.yaml" % i
+        write(os.path.join(d, name), text)
+        size += len(text.encode("utf-8"))
+    return size
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir")
     ap.add_argument("--modules", type=int, required=True, help="number of module directories")
     ap.add_argument("--seed", default="1", help="seed (any string); default 1")
     ap.add_argument("--force", action="store_true", help="delete existing mod_* directories in OUT_DIR first")
+    ap.add_argument("--templates", type=int, default=0, help="also write this many CloudFormation templates under OUT_DIR/cfn/")
     args = ap.parse_args(argv)
     if args.modules < 1 or args.modules > 9999:
         ap.error("--modules must be between 1 and 9999")
@@ -880,6 +976,11 @@ def main(argv=None):
         size += s
         bad += b
         cached += c
+    if args.templates:
+        if os.path.isdir(os.path.join(args.out_dir, "cfn")):
+            shutil.rmtree(os.path.join(args.out_dir, "cfn"))
+        tsize = gen_templates(args.out_dir, args.templates, args.seed)
+        print("templates: %d (%d bytes)" % (args.templates, tsize))
     print("modules: %d" % args.modules)
     print("tf files (excluding .terraform/): %d" % tf_files)
     print("bytes (excluding .terraform/): %d" % size)
