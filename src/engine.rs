@@ -187,27 +187,29 @@ impl<'a> Engine<'a> {
 
     fn subjects(&self, c: &Check) -> Vec<Subject> {
         let mut out = Vec::new();
-        for t in &c.terraform {
+        let typed = c
+            .terraform
+            .iter()
+            .map(|t| (Format::Terraform, t))
+            .chain(c.cloudformation.iter().map(|t| (Format::Cloudformation, t)));
+        for (format, t) in typed {
             let native = t.strip_prefix("data.").unwrap_or(t);
             out.extend(
                 self.graph
-                    .of_type(Format::Terraform, native)
+                    .of_type(format, native)
                     .iter()
-                    .filter(|id| is_type(self.graph.node(**id), t))
-                    .map(|id| Subject::Node(*id)),
-            );
-        }
-        for t in &c.cloudformation {
-            out.extend(
-                self.graph
-                    .of_type(Format::Cloudformation, t)
-                    .iter()
-                    .map(|id| Subject::Node(*id)),
+                    .map(|id| self.graph.node(*id))
+                    // Resources that are not created (a false CloudFormation `Condition`) are
+                    // never judged.
+                    .filter(|n| is_type(n, t) && n.meta.exists != Some(false))
+                    .map(|n| Subject::Node(n.id)),
             );
         }
         if !c.policy_statements.is_empty() {
             for (d, doc) in self.policies.iter().enumerate() {
-                if c.policy_statements.contains(&doc.kind) {
+                if c.policy_statements.contains(&doc.kind)
+                    && self.graph.node(doc.owner).meta.exists != Some(false)
+                {
                     for s in 0..doc.statements().len() {
                         out.push(Subject::Statement { doc: d, stmt: s });
                     }
@@ -254,6 +256,11 @@ impl<'a> Engine<'a> {
             .any(|s| s.rule == rule.spec.id)
         {
             return Verdict::Suppressed;
+        }
+        if self.owner(subject).meta.exists.is_none() {
+            return undecided(Outcome::unknown_because(
+                "the resource's `Condition` cannot be evaluated statically, so it may not be created",
+            ));
         }
         Verdict::Finding(Box::new(self.finding(rule, check, subject, out.witnesses)))
     }
@@ -686,6 +693,9 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let node = self.graph.node(n);
+            if node.meta.exists == Some(false) {
+                continue;
+            }
             if to.iter().any(|t| is_type(node, t)) {
                 finals.push((n, route));
             } else if let Some((_, hp)) = through.iter().find(|(t, _)| is_type(node, t)) {
@@ -760,7 +770,10 @@ impl<'a> Engine<'a> {
         let mut seen = HashSet::new();
         for e in self.graph.incoming(id) {
             let from = self.graph.node(e.from);
-            if !types.iter().any(|t| is_type(from, t)) || !seen.insert(e.from) {
+            if !types.iter().any(|t| is_type(from, t))
+                || from.meta.exists == Some(false)
+                || !seen.insert(e.from)
+            {
                 continue;
             }
             let via_routes: Vec<Route> = via
@@ -1058,6 +1071,8 @@ impl<'a> Engine<'a> {
                     match &it.val {
                         Val::String(x) if is_account_root(x) => {}
                         Val::Unknown(u) if is_account_root(&u.expr) => {}
+                        // The ARN attribute of a role or user resource is never an account root.
+                        Val::Unknown(u) if is_principal_resource_arn(&u.expr) => t = Tri::False,
                         Val::Unknown(_) => {
                             if t == Tri::True {
                                 t = Tri::Unknown
@@ -1211,6 +1226,22 @@ fn template_shape(expr: &str) -> Option<regex::Regex> {
 /// HCL string escapes that can appear in template literals.
 fn unescape(s: &str) -> String {
     s.replace("\\\"", "\"").replace("\\\\", "\\")
+}
+
+/// `aws_iam_role.app.arn`, `!GetAtt AppRole.Arn`, `{"Fn::GetAtt": ["AppRole", "Arn"]}`: the ARN
+/// of a resource in the configuration (never an account root, unlike
+/// `data.aws_caller_identity.current.account_id`).
+fn is_principal_resource_arn(expr: &str) -> bool {
+    let e = expr.trim().trim_matches('"');
+    if e.contains("GetAtt") {
+        return e.contains("Arn");
+    }
+    let parts: Vec<&str> = e.split('.').collect();
+    parts.len() == 3
+        && parts[0].starts_with("aws_")
+        && parts[2] == "arn"
+        && e.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-[]\"".contains(c))
 }
 
 fn is_account_root(s: &str) -> bool {
@@ -1446,5 +1477,14 @@ mod tests {
             "arn:aws:iam::${AWS::AccountId}:role/admin"
         ));
         assert!(!is_account_root("arn:aws:iam::${AWS::AccountId}"));
+        assert!(is_principal_resource_arn("aws_iam_role.app.arn"));
+        assert!(is_principal_resource_arn("!GetAtt AppRole.Arn"));
+        assert!(is_principal_resource_arn(
+            r#"{ "Fn::GetAtt": [ "AppRole", "Arn" ] }"#
+        ));
+        assert!(!is_principal_resource_arn(
+            "data.aws_caller_identity.current.account_id"
+        ));
+        assert!(!is_principal_resource_arn("var.admin_arn"));
     }
 }

@@ -58,7 +58,7 @@ pub enum NodeKind {
 }
 
 /// Per-node facts that are not attributes.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NodeMeta {
     /// The block has `count`.
     pub count: bool,
@@ -68,6 +68,22 @@ pub struct NodeMeta {
     pub cdk_path: Option<String>,
     /// Findings the user silenced on this node, with a reason.
     pub suppressions: Vec<crate::suppress::Suppression>,
+    /// Whether the resource is created: `Some(false)` when a CloudFormation `Condition` is known
+    /// to be false, `None` when it cannot be evaluated. Rules never judge a resource that is not
+    /// created, and report a resource that may not be created as undecided.
+    pub exists: Option<bool>,
+}
+
+impl Default for NodeMeta {
+    fn default() -> Self {
+        NodeMeta {
+            count: false,
+            for_each: false,
+            cdk_path: None,
+            suppressions: Vec::new(),
+            exists: Some(true),
+        }
+    }
 }
 
 /// One resource-like thing.

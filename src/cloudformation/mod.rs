@@ -513,6 +513,10 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
 
     let mut diagnostics = Vec::new();
     for (idx, body) in resources {
+        // A resource-level `Condition`: known false → not created; unknown → may not be.
+        if let Some(name) = body.get("Condition").and_then(Raw::as_str) {
+            nodes[idx].meta.exists = ev.condition(name);
+        }
         // `Metadata.iaclint.ignore`: suppressions (JSON has no comments).
         if let Some(meta) = body.get("Metadata").and_then(|m| m.get("iaclint")) {
             let (suppressions, errors) = crate::suppress::from_metadata(&ev.literal(meta));

@@ -156,6 +156,36 @@ const CLOUDFORMATION_POLICY_ATTRIBUTES: &[(&str, &[Step], KindRule)] = &[
         &[Step::Key("PolicyDocument")],
         Fixed(Resource),
     ),
+    (
+        "AWS::IAM::RolePolicy",
+        &[Step::Key("PolicyDocument")],
+        Fixed(Identity),
+    ),
+    (
+        "AWS::IAM::UserPolicy",
+        &[Step::Key("PolicyDocument")],
+        Fixed(Identity),
+    ),
+    (
+        "AWS::IAM::GroupPolicy",
+        &[Step::Key("PolicyDocument")],
+        Fixed(Identity),
+    ),
+    (
+        "AWS::ECR::Repository",
+        &[Step::Key("RepositoryPolicyText")],
+        Fixed(Resource),
+    ),
+    (
+        "AWS::SecretsManager::ResourcePolicy",
+        &[Step::Key("ResourcePolicy")],
+        Fixed(Resource),
+    ),
+    (
+        "AWS::Logs::ResourcePolicy",
+        &[Step::Key("PolicyDocument")],
+        Fixed(Resource),
+    ),
 ];
 
 /// CloudFormation principal types whose `ManagedPolicyArns` attach a managed policy.

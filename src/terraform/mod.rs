@@ -635,6 +635,7 @@ fn skeleton_node(
             for_each: block.body.has_attribute("for_each"),
             cdk_path: None,
             suppressions: Vec::new(),
+            exists: Some(true),
         },
     }
 }
