@@ -369,7 +369,7 @@ impl<'a> Engine<'a> {
             },
             related,
             resource,
-            help: rule.spec.help.trim().to_string(),
+            help: help_for(rule, node),
             cdk_path: node.meta.cdk_path.clone(),
         }
     }
@@ -1127,6 +1127,16 @@ impl<'a> Engine<'a> {
             }
         }
         Outcome::new(Tri::False, Vec::new())
+    }
+}
+
+/// The rule's help; for a resource synthesized by the CDK, followed by the fix in CDK terms, since
+/// that is the code the user will change.
+fn help_for(rule: &Rule, node: &crate::graph::Node) -> String {
+    let help = rule.spec.help.trim();
+    match (&node.meta.cdk_path, rule.spec.remediation.get("cdk")) {
+        (Some(_), Some(cdk)) => format!("{help}\nIn the CDK app:\n{}", cdk.trim_end()),
+        _ => help.to_string(),
     }
 }
 
