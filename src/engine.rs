@@ -1103,7 +1103,7 @@ impl<'a> Engine<'a> {
         let Val::Object(ops) = &cond.val else {
             return Outcome::unknown();
         };
-        for (op, keys) in ops {
+        for (op, keys) in ops.iter() {
             if let Val::Object(keys) = &keys.val {
                 for k in keys.keys() {
                     if patterns.iter().any(|p| policy::action_matches(p, k)) {

@@ -242,7 +242,7 @@ fn walk<'a>(steps: &[Step], v: &'a Spanned, route: &mut Route, out: &mut Vec<Mat
                 }
             }
             Val::Object(m) => {
-                for (k, x) in m {
+                for (k, x) in m.iter() {
                     route.push(Seg::Key(k.clone()));
                     walk(rest, x, route, out);
                     route.pop();
@@ -265,7 +265,7 @@ fn descend<'a>(
 ) {
     match &v.val {
         Val::Object(m) => {
-            for (k, x) in m {
+            for (k, x) in m.iter() {
                 route.push(Seg::Key(k.clone()));
                 if k == name {
                     walk(rest, x, route, out);

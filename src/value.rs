@@ -34,7 +34,7 @@ pub enum Val {
     /// A list, tuple or set (HCL), or a sequence of nested blocks of one type.
     Array(Vec<Spanned>),
     /// An object, map or block body, in source order.
-    Object(IndexMap<String, Spanned>),
+    Object(Box<IndexMap<String, Spanned>>),
     /// A value that cannot be known without running the tool that owns it.
     Unknown(Unknown),
 }
@@ -184,7 +184,8 @@ impl Spanned {
             J::Object(m) => Val::Object(
                 m.iter()
                     .map(|(k, v)| (k.clone(), Spanned::from_json(v)))
-                    .collect(),
+                    .collect::<IndexMap<_, _>>()
+                    .into(),
             ),
         };
         Spanned::bare(val)
@@ -203,7 +204,7 @@ impl Spanned {
                     }
                 }
                 Val::Object(m) => {
-                    for (k, x) in m {
+                    for (k, x) in m.iter() {
                         route.push(Seg::Key(k.clone()));
                         go(x, route, f);
                         route.pop();
@@ -274,13 +275,26 @@ mod tests {
         let inner = Spanned::new(Val::Bool(false), Some(Span::new(f, 10..15)));
         let mut m = IndexMap::new();
         m.insert("rollback".to_string(), inner);
-        let obj = Spanned::new(Val::Object(m), Some(Span::new(f, 0..20)));
+        let obj = Spanned::new(Val::Object(Box::new(m)), Some(Span::new(f, 0..20)));
         let k = |s: &str| Seg::Key(s.to_string());
         assert_eq!(obj.span_at(&[k("rollback")]).map(|s| s.start), Some(10));
         assert_eq!(obj.span_at(&[k("enable")]).map(|s| s.start), Some(0));
         assert_eq!(
             route_to_string(&[k("a"), Seg::Index(0), k("b c")]),
             "$.a[0]['b c']"
+        );
+    }
+}
+
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn a_value_stays_small() {
+        // The graph holds one of these per attribute value; keep it compact.
+        assert!(
+            std::mem::size_of::<super::Spanned>() <= 64,
+            "{}",
+            std::mem::size_of::<super::Spanned>()
         );
     }
 }

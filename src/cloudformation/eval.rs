@@ -162,7 +162,8 @@ impl<'a> Evaluator<'a> {
                 RawVal::Map(m) => Val::Object(
                     m.iter()
                         .map(|(k, v)| (k.name.clone(), go(ev, v, count, bytes)))
-                        .collect(),
+                        .collect::<IndexMap<_, _>>()
+                        .into(),
                 ),
             };
             Spanned::new(val, ev.span(&r.span))
@@ -249,7 +250,7 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 }
-                Spanned::new(Val::Object(out), span)
+                Spanned::new(Val::Object(Box::new(out)), span)
             }
         })
     }

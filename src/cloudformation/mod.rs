@@ -416,7 +416,7 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
             span: Span::new(id, value.span.clone()),
             header: Span::new(id, key.span.clone()),
             attrs: Spanned::new(
-                Val::Object(IndexMap::new()),
+                Val::Object(Box::new(IndexMap::new())),
                 Some(Span::new(id, value.span.clone())),
             ),
             meta: NodeMeta::default(),
@@ -535,7 +535,7 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
             nodes[idx].attrs = match v {
                 Some(v) => v,
                 None => Spanned::new(
-                    Val::Object(IndexMap::new()),
+                    Val::Object(Box::new(IndexMap::new())),
                     Some(Span::new(id, props.span.clone())),
                 ),
             };

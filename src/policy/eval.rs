@@ -160,7 +160,7 @@ fn principal_matches(principal: &Spanned, query: &PrincipalQuery) -> Tri {
         Val::Unknown(_) => Tri::Maybe,
         Val::Object(m) => {
             let mut result = Tri::No;
-            for (kind, values) in m {
+            for (kind, values) in m.iter() {
                 // An unknown value under a principal kind the query cannot be (an `AWS` ARN
                 // template when asking about a service) can only ever be that kind: no match.
                 let kind_matches_query = matches!(

@@ -379,7 +379,8 @@ pub fn default_key_policy() -> Spanned {
             entries
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
-                .collect::<IndexMap<_, _>>(),
+                .collect::<IndexMap<_, _>>()
+                .into(),
         ))
     };
     let statement = obj(vec![

@@ -109,7 +109,7 @@ fn normalize_document(doc: &Spanned) -> Option<Spanned> {
             ordered.insert((*k).to_string(), v);
         }
     }
-    Some(Spanned::new(Val::Object(ordered), doc.span))
+    Some(Spanned::new(Val::Object(Box::new(ordered)), doc.span))
 }
 
 /// Normalizes one statement; values that are not objects (an unknown statement, a stray `null`) are
@@ -133,7 +133,7 @@ fn normalize_statement(stmt: &Spanned) -> Spanned {
         };
         out.insert(k, v);
     }
-    Spanned::new(Val::Object(out), stmt.span)
+    Spanned::new(Val::Object(Box::new(out)), stmt.span)
 }
 
 /// An array as it is; any other value (a string, an unknown) as a one-item array with its span.
@@ -151,7 +151,8 @@ fn normalize_principal(v: &Spanned) -> Spanned {
                 .into_iter()
                 .filter(|(_, x)| !matches!(x.val, Val::Null))
                 .map(|(k, x)| (k, as_list(&x)))
-                .collect();
+                .collect::<IndexMap<_, _>>()
+                .into();
             Spanned::new(Val::Object(entries), v.span)
         }
         _ => v.clone(),
@@ -258,7 +259,7 @@ mod tests {
         stmt.insert("effect".to_string(), Spanned::string("Allow", None));
         stmt.insert("Action".to_string(), action.clone());
         stmt.insert("Resource".to_string(), resource.clone());
-        let stmt = Spanned::new(Val::Object(stmt), Some(Span::new(f, 0..50)));
+        let stmt = Spanned::new(Val::Object(Box::new(stmt)), Some(Span::new(f, 0..50)));
         let extra = Spanned::unknown("var.extra", Some(Span::new(f, 60..70)));
         let mut doc = IndexMap::new();
         doc.insert(
@@ -268,8 +269,11 @@ mod tests {
                 Some(Span::new(f, 0..80)),
             ),
         );
-        let doc =
-            normalize(&Spanned::new(Val::Object(doc), Some(Span::new(f, 0..99)))).expect("policy");
+        let doc = normalize(&Spanned::new(
+            Val::Object(Box::new(doc)),
+            Some(Span::new(f, 0..99)),
+        ))
+        .expect("policy");
         let stmts = doc
             .get("Statement")
             .and_then(Spanned::as_array)
@@ -292,7 +296,7 @@ mod tests {
     fn unknown_statement_list_becomes_one_unknown_statement() {
         let mut doc = IndexMap::new();
         doc.insert("Statement".to_string(), Spanned::unknown("var.s", None));
-        let doc = normalize(&Spanned::bare(Val::Object(doc))).expect("policy");
+        let doc = normalize(&Spanned::bare(Val::Object(Box::new(doc)))).expect("policy");
         let stmts = doc
             .get("Statement")
             .and_then(Spanned::as_array)

@@ -250,9 +250,9 @@ fn unknown_stmt(fields: Vec<(&str, Spanned)>) -> Spanned {
     let mut d = IndexMap::new();
     d.insert(
         "Statement".to_string(),
-        Spanned::bare(Val::Array(vec![Spanned::bare(Val::Object(m))])),
+        Spanned::bare(Val::Array(vec![Spanned::bare(Val::Object(Box::new(m)))])),
     );
-    normalize(&Spanned::bare(Val::Object(d)))
+    normalize(&Spanned::bare(Val::Object(Box::new(d))))
         .and_then(|d| {
             d.get("Statement")
                 .and_then(Spanned::as_array)
@@ -371,10 +371,10 @@ fn unknown_principal_matters_only_for_principal_requests() {
         ("Effect", s("Allow")),
         (
             "Principal",
-            Spanned::bare(Val::Object(IndexMap::from([(
+            Spanned::bare(Val::Object(Box::new(IndexMap::from([(
                 "Service".to_string(),
                 u("var.svc"),
-            )]))),
+            )])))),
         ),
         ("Action", s("kms:*")),
     ])];
@@ -745,8 +745,11 @@ fn non_terraform_nodes_and_unknown_statements() {
     let mut stmt = IndexMap::new();
     stmt.insert("Statement".to_string(), Spanned::unknown("dynamic", None));
     let mut attrs = IndexMap::new();
-    attrs.insert("policy".to_string(), Spanned::bare(Val::Object(stmt)));
-    tf.attrs = Spanned::bare(Val::Object(attrs));
+    attrs.insert(
+        "policy".to_string(),
+        Spanned::bare(Val::Object(Box::new(stmt))),
+    );
+    tf.attrs = Spanned::bare(Val::Object(Box::new(attrs)));
     let g = graph(vec![cfn, tf], vec![]);
     let docs = extract(&g);
     assert_eq!(docs.len(), 1);

@@ -285,11 +285,11 @@ impl<'a> Evaluator<'a> {
                         .entry(ident.to_string())
                         .or_insert_with(|| Spanned::new(Val::Array(Vec::new()), span));
                     if let Val::Array(a) = &mut entry.val {
-                        a.push(Spanned::new(Val::Object(obj), span));
+                        a.push(Spanned::new(Val::Object(Box::new(obj)), span));
                     } else {
                         // An attribute and a block of the same name: the block wins.
                         *entry = Spanned::new(
-                            Val::Array(vec![Spanned::new(Val::Object(obj), span)]),
+                            Val::Array(vec![Spanned::new(Val::Object(Box::new(obj)), span)]),
                             span,
                         );
                     }
@@ -370,7 +370,7 @@ impl<'a> Evaluator<'a> {
                 if unknown_key {
                     return self.unknown_of(r);
                 }
-                Spanned::new(Val::Object(map), span)
+                Spanned::new(Val::Object(Box::new(map)), span)
             }
             Expression::StringTemplate(t)
                 if t.iter().count() == 1

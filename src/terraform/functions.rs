@@ -168,12 +168,12 @@ fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
             let mut map = IndexMap::new();
             for a in args {
                 match a.val {
-                    Val::Object(m) => map.extend(m),
+                    Val::Object(m) => map.extend(*m),
                     Val::Null => {}
                     _ => return Err(Fail::Error),
                 }
             }
-            new(Val::Object(map), span)
+            new(Val::Object(Box::new(map)), span)
         }
         "concat" => {
             let mut out = Vec::new();

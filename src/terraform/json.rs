@@ -220,7 +220,7 @@ impl Ctx<'_> {
                     }
                     map.insert(name, self.convert(&p.value, text, depth + 1)?);
                 }
-                Spanned::new(Val::Object(map), span)
+                Spanned::new(Val::Object(Box::new(map)), span)
             }
         })
     }

@@ -501,7 +501,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
             map.insert("json".into(), ev.doc_json(i));
         }
         let span = nodes[i].span;
-        nodes[i].attrs = Spanned::new(Val::Object(map), Some(span));
+        nodes[i].attrs = Spanned::new(Val::Object(Box::new(map)), Some(span));
         for (route, hit) in route_hits {
             edges.push(Edge {
                 from: NodeId(i as u32),
@@ -629,7 +629,10 @@ fn skeleton_node(
         file,
         span: Span::new(file, whole.clone()),
         header: Span::new(file, head_start..head_end),
-        attrs: Spanned::new(Val::Object(IndexMap::new()), Some(Span::new(file, whole))),
+        attrs: Spanned::new(
+            Val::Object(Box::new(IndexMap::new())),
+            Some(Span::new(file, whole)),
+        ),
         meta: NodeMeta {
             count: block.body.has_attribute("count"),
             for_each: block.body.has_attribute("for_each"),

@@ -61,7 +61,7 @@ pub(super) fn synthesize(ev: &mut Evaluator, block: &Block) -> Spanned {
         "Statement".to_string(),
         Spanned::new(Val::Array(statements), span),
     );
-    Spanned::new(Val::Object(doc), span)
+    Spanned::new(Val::Object(Box::new(doc)), span)
 }
 
 /// Adds the statements of a list of documents.
@@ -168,7 +168,7 @@ fn statement(ev: &mut Evaluator, b: &Block) -> Spanned {
     if let Some(c) = conditions(ev, body) {
         m.insert("Condition".to_string(), c);
     }
-    Spanned::new(Val::Object(m), span)
+    Spanned::new(Val::Object(Box::new(m)), span)
 }
 
 /// Extends `slot` (an array or unknown) with `values`.
@@ -235,7 +235,7 @@ fn principals(ev: &mut Evaluator, body: &Body, ident: &str) -> Option<Spanned> {
     {
         return Some(Spanned::string("*", span));
     }
-    Some(Spanned::new(Val::Object(map), span))
+    Some(Spanned::new(Val::Object(Box::new(map)), span))
 }
 
 fn conditions(ev: &mut Evaluator, body: &Body) -> Option<Spanned> {
@@ -269,7 +269,7 @@ fn conditions(ev: &mut Evaluator, body: &Body) -> Option<Spanned> {
             (Some(t), Some(v)) => {
                 let inner = map
                     .entry(t.to_string())
-                    .or_insert_with(|| Spanned::new(Val::Object(IndexMap::new()), bspan));
+                    .or_insert_with(|| Spanned::new(Val::Object(Box::new(IndexMap::new())), bspan));
                 if let Val::Object(im) = &mut inner.val {
                     let slot = im
                         .entry(v.to_string())
@@ -290,5 +290,5 @@ fn conditions(ev: &mut Evaluator, body: &Body) -> Option<Spanned> {
             span,
         ));
     }
-    Some(Spanned::new(Val::Object(map), span))
+    Some(Spanned::new(Val::Object(Box::new(map)), span))
 }
