@@ -52,6 +52,8 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// Number of files linted (read successfully or not).
     pub files: usize,
+    /// Ids of the rules that ran (the `--rule`/`--skip-rule` selection), in registry order.
+    pub rules: Vec<String>,
 }
 
 /// In-memory input: `(display path, text)` pairs, for tests and the rule harness.
@@ -258,6 +260,12 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
             && !settings.skip.iter().any(|s| s == r.id())
     };
     let (mut findings, mut undecided, suppressed) = engine.run(registry, &enabled);
+    let rules = registry
+        .rules()
+        .iter()
+        .filter(|r| enabled(r))
+        .map(|r| r.id().to_string())
+        .collect();
     undecided.sort_by(|a, b| {
         let fa = sources.get(a.span.file);
         let fb = sources.get(b.span.file);
@@ -297,6 +305,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         suppressed,
         errors,
         files,
+        rules,
     })
 }
 

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use iaclint::finding::Severity;
 use iaclint::lint::{self, Settings};
-use iaclint::report::{self, OutputFormat, RenderOptions};
+use iaclint::report::{self, OutputFormat, RenderContext, RenderOptions};
 use iaclint::rules::Registry;
 
 /// A static policy linter for infrastructure as code.
@@ -51,9 +51,13 @@ struct CheckArgs {
     /// Files and directories to lint.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    format: OutputFormat,
+    /// Output format: human (default), json, sarif or github; `FORMAT=PATH` writes that report to
+    /// a file. Repeatable, for several reports from one scan; at most one goes to stdout.
+    #[arg(long = "format", value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
+    formats: Vec<FormatSpec>,
+    /// Write the report to FILE instead of stdout (with at most one `--format`).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Exit with 1 only for findings at or above this severity (default: any finding).
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     fail_on: Option<Severity>,
@@ -77,6 +81,77 @@ struct CheckArgs {
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
+}
+
+/// One report to write: a format, and a file (stdout when `None`).
+#[derive(Clone, Debug)]
+struct FormatSpec {
+    format: OutputFormat,
+    path: Option<PathBuf>,
+}
+
+fn parse_format_spec(s: &str) -> Result<FormatSpec, String> {
+    let (name, path) = match s.split_once('=') {
+        Some((name, "")) => {
+            return Err(format!("`{name}=` needs a file name after `=`"));
+        }
+        Some((name, path)) => (name, Some(PathBuf::from(path))),
+        None => (s, None),
+    };
+    let format = <OutputFormat as clap::ValueEnum>::from_str(name, true).map_err(|_| {
+        format!("unknown format `{name}` (expected human, json, sarif or github, optionally =PATH)")
+    })?;
+    Ok(FormatSpec { format, path })
+}
+
+/// The reports to write, from `--format` and `--output`; a usage error when they conflict.
+fn outputs(formats: Vec<FormatSpec>, output: Option<PathBuf>) -> Result<Vec<FormatSpec>, String> {
+    let mut outputs = formats;
+    if outputs.is_empty() {
+        outputs.push(FormatSpec {
+            format: OutputFormat::Human,
+            path: None,
+        });
+    }
+    if let Some(path) = output {
+        if outputs.len() != 1 {
+            return Err(
+                "--output needs exactly one --format; with several, give each its file: \
+                 --format sarif=results.sarif"
+                    .into(),
+            );
+        }
+        if let Some(p) = &outputs[0].path {
+            return Err(format!(
+                "both --format {}={} and --output {} name a file; use one",
+                outputs[0].format.as_str(),
+                p.display(),
+                path.display()
+            ));
+        }
+        outputs[0].path = Some(path);
+    }
+    let to_stdout: Vec<&str> = outputs
+        .iter()
+        .filter(|o| o.path.is_none())
+        .map(|o| o.format.as_str())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(format!(
+            "only one format can go to stdout, got {}; write the others to files: \
+             --format {}=FILE",
+            to_stdout.join(" and "),
+            to_stdout[1]
+        ));
+    }
+    for (i, o) in outputs.iter().enumerate() {
+        if let Some(p) = &o.path
+            && outputs[..i].iter().any(|q| q.path.as_ref() == Some(p))
+        {
+            return Err(format!("two reports would be written to {}", p.display()));
+        }
+    }
+    Ok(outputs)
 }
 
 fn main() -> ExitCode {
@@ -146,6 +221,13 @@ fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs, registry: &Registry) -> ExitCode {
+    let outputs = match outputs(args.formats, args.output) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let settings = Settings {
         paths: args.paths,
         select: args.rules,
@@ -158,6 +240,17 @@ fn check(args: CheckArgs, registry: &Registry) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let src_root = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: cannot read the current directory: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let ctx = RenderContext {
+        registry,
+        src_root: &src_root,
+    };
     let stdout = io::stdout();
     let color = !args.no_color && std::env::var_os("NO_COLOR").is_none() && stdout.is_terminal();
     let opts = RenderOptions {
@@ -166,15 +259,39 @@ fn check(args: CheckArgs, registry: &Registry) -> ExitCode {
         verbose: args.verbose,
         width: 100,
     };
-    let mut out = stdout.lock();
-    if let Err(e) = report::render(args.format, &report, &opts, &mut out)
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        eprintln!("error: cannot write the report: {e}");
-        return ExitCode::from(2);
+    let mut write_failed = false;
+    for o in &outputs {
+        match &o.path {
+            Some(path) => {
+                let mut buf = Vec::new();
+                let file_opts = RenderOptions {
+                    color: false,
+                    ..opts
+                };
+                let written = report::render(o.format, &report, &file_opts, &ctx, &mut buf)
+                    .and_then(|()| std::fs::write(path, &buf));
+                if let Err(e) = written {
+                    eprintln!(
+                        "error: cannot write the {} report to {}: {e}",
+                        o.format.as_str(),
+                        path.display()
+                    );
+                    write_failed = true;
+                }
+            }
+            None => {
+                let mut out = stdout.lock();
+                if let Err(e) = report::render(o.format, &report, &opts, &ctx, &mut out)
+                    && e.kind() != io::ErrorKind::BrokenPipe
+                {
+                    eprintln!("error: cannot write the report: {e}");
+                    write_failed = true;
+                }
+                let _ = out.flush();
+            }
+        }
     }
-    let _ = out.flush();
-    if !report.errors.is_empty() {
+    if write_failed || !report.errors.is_empty() {
         return ExitCode::from(2);
     }
     let threshold = args.fail_on.unwrap_or(Severity::Info);

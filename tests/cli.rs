@@ -527,3 +527,324 @@ fn malformed_templates_are_located_errors() {
     let (_, stdout, _) = run(&["check", "tests/fixtures/malformed-cfn", "--no-color"]);
     insta::assert_snapshot!(stdout);
 }
+
+/// The SARIF 2.1.0 schema (see `tests/schemas/README.md`), compiled once.
+fn sarif_validator() -> &'static jsonschema::Validator {
+    static V: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/schemas/sarif-schema-2.1.0.json"
+        ))
+        .expect("schema is shipped");
+        // The OASIS text has a pattern the `regex` engine refuses (`...{2}]?$`); the sarif-sdk copy
+        // we ship has the corrected one, but patch the OASIS form too should the file be replaced.
+        let text = text.replace(
+            r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+            r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#,
+        );
+        let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+        jsonschema::validator_for(&schema).expect("schema compiles")
+    })
+}
+
+fn assert_valid_sarif(v: &serde_json::Value) {
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "not valid SARIF 2.1.0:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// Runs `check ARGS --format sarif`, validates the log against the schema and replaces the
+/// machine-specific `%SRCROOT%` URI with a placeholder.
+fn sarif(args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "sarif"]);
+    let (code, mut v) = json(&all);
+    assert_valid_sarif(&v);
+    let root = &mut v["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"];
+    let uri = root.as_str().expect("%SRCROOT% has a uri");
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with('/'),
+        "absolute directory URI: {uri}"
+    );
+    *root = "file:///[SRCROOT]/".into();
+    (code, v)
+}
+
+#[test]
+fn schema_validation_rejects_invalid_sarif() {
+    // The validator is live: a level outside the enum and a missing message are refused.
+    let (_, mut v) = sarif(&["examples/terraform/bad"]);
+    v["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!sarif_validator().is_valid(&v));
+    let (_, mut v) = sarif(&["examples/terraform/bad"]);
+    v["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    assert!(!sarif_validator().is_valid(&v));
+}
+
+#[test]
+fn sarif_examples() {
+    let (_, rules, _) = run(&["rules"]);
+    let rule_count = rules.lines().count() - 1;
+    for dir in ["examples/terraform/bad", "examples/cloudformation/bad"] {
+        let (code, v) = sarif(&[dir]);
+        assert_eq!(code, 1, "{dir}");
+        let run = &v["runs"][0];
+        let driver = &run["tool"]["driver"];
+        assert_eq!(driver["name"], "iaclint");
+        assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+        let rules = driver["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), rule_count, "every rule that ran is described");
+        for r in rules {
+            for key in ["security-severity", "precision"] {
+                assert!(r["properties"][key].is_string(), "{key} in {r}");
+            }
+            assert!(
+                r["help"]["markdown"]
+                    .as_str()
+                    .unwrap()
+                    .contains("## How to fix it")
+            );
+        }
+        let results = run["results"].as_array().unwrap();
+        assert!(!results.is_empty());
+        for res in results {
+            let i = res["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[i]["id"], res["ruleId"], "{res}");
+            let loc = &res["locations"][0]["physicalLocation"];
+            assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            assert!(
+                loc["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("{dir}/"))
+            );
+            assert!(res["partialFingerprints"]["iaclint/v1"].is_string());
+        }
+        insta::assert_json_snapshot!(format!("sarif_{}", dir.replace('/', "_")), v);
+    }
+    // --rule narrows the rules described.
+    let (_, v) = sarif(&[
+        "examples/terraform/bad",
+        "--rule",
+        "ecs-service-without-rollback",
+    ]);
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0]["id"], "ecs-service-without-rollback");
+    assert_eq!(rules[0]["name"], "EcsServiceWithoutRollback");
+}
+
+#[test]
+fn sarif_output_is_deterministic() {
+    let first = run(&["check", "examples/", "--format", "sarif"]).1;
+    assert_eq!(first, run(&["check", "examples/", "--format", "sarif"]).1);
+}
+
+#[test]
+fn github_workflow_commands() {
+    let (code, stdout, _) = run(&["check", "examples/terraform/bad", "--format", "github"]);
+    assert_eq!(code, 1);
+    for line in stdout.lines() {
+        assert!(
+            line.starts_with("::error file=")
+                || line.starts_with("::warning file=")
+                || line.starts_with("::notice file="),
+            "{line}"
+        );
+        assert!(line.contains(",title="), "{line}");
+    }
+    insta::assert_snapshot!(stdout);
+    let (code, stdout, _) = run(&["check", "tests/fixtures/malformed", "--format", "github"]);
+    assert_eq!(code, 2);
+    assert!(
+        stdout.lines().any(|l| l
+            .starts_with("::error file=tests/fixtures/malformed/truncated.tf,line=")
+            && l.contains(",title=parse-error::")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn sarif_fingerprints_survive_lines_added_above() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/terraform/bad");
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let p = dir.path().to_str().unwrap();
+    let key = |v: &serde_json::Value| -> Vec<(String, String, u64)> {
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["ruleId"].as_str().unwrap().to_string(),
+                    r["partialFingerprints"]["iaclint/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (_, a) = sarif(&[p]);
+    // Outside the current directory: absolute file URIs, no uriBaseId.
+    let loc = &a["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert!(
+        loc["uri"].as_str().unwrap().starts_with("file:///"),
+        "{loc}"
+    );
+    assert!(loc.get("uriBaseId").is_none(), "{loc}");
+    let iam = dir.path().join("iam.tf");
+    let text = std::fs::read_to_string(&iam).unwrap();
+    std::fs::write(&iam, format!("# a comment\n\n{text}")).unwrap();
+    let (_, b) = sarif(&[p]);
+    let (a, b) = (key(&a), key(&b));
+    assert_eq!(a.len(), b.len());
+    let mut moved = 0;
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!((&x.0, &x.1), (&y.0, &y.1), "fingerprint changed");
+        if x.2 != y.2 {
+            moved += 1;
+        }
+    }
+    assert!(moved > 0, "some finding moved down: {b:?}");
+}
+
+#[test]
+fn several_formats_from_one_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.sarif");
+    let spec = format!("sarif={}", file.display());
+    let (code, stdout, stderr) = run(&[
+        "check",
+        "examples/terraform/bad",
+        "--no-color",
+        "--format",
+        "human",
+        "--format",
+        &spec,
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let (_, human, _) = run(&["check", "examples/terraform/bad", "--no-color"]);
+    assert_eq!(stdout, human, "stdout is the human report");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_valid_sarif(&v);
+    // --output with a single format.
+    let out = dir.path().join("r.json");
+    let (code, stdout, _) = run(&[
+        "check",
+        "examples/terraform/bad",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["version"], "0.1.0");
+}
+
+#[test]
+fn output_conflicts_are_usage_errors() {
+    let (code, stdout, stderr) = run(&[
+        "check",
+        "examples/terraform/bad",
+        "--format",
+        "sarif",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("only one format can go to stdout"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&[
+        "check",
+        "examples/terraform/bad",
+        "--format",
+        "sarif=a.sarif",
+        "--format",
+        "json",
+        "--output",
+        "b.json",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--output needs exactly one --format"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["check", "examples/terraform/bad", "--format", "xml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown format `xml`"), "{stderr}");
+    // An unwritable file: exit 2 and a message naming it.
+    let (code, _, stderr) = run(&[
+        "check",
+        "examples/terraform/fixed",
+        "--format",
+        "sarif=does/not/exist/r.sarif",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot write the sarif report to does/not/exist/r.sarif"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sarif_parse_errors_are_tool_notifications() {
+    let (code, v) = sarif(&["tests/fixtures/malformed"]);
+    assert_eq!(code, 2);
+    let inv = &v["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    let notes = inv["toolExecutionNotifications"].as_array().unwrap();
+    for name in [
+        "binary.tf",
+        "deep_nesting.tf",
+        "truncated.tf",
+        "unterminated_string.tf",
+    ] {
+        let n = notes
+            .iter()
+            .find(|n| {
+                n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(name)
+            })
+            .unwrap_or_else(|| panic!("{name} not reported: {notes:?}"));
+        assert_eq!(n["level"], "error");
+        assert!(n["message"]["text"].as_str().unwrap().len() > 5);
+        assert!(
+            n["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .is_some(),
+            "{n}"
+        );
+    }
+    // ok.tf is still linted.
+    assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
+}

@@ -1,14 +1,18 @@
 //! Renderers: pure functions from a [`Report`] to bytes. `human` is the only place miette appears.
-//! A new format (SARIF, GitHub annotations) is one more module and one more [`OutputFormat`] arm.
+//! A new format is one more module and one more [`OutputFormat`] arm.
 
+pub mod github;
 pub mod graph;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use crate::finding::Severity;
 use crate::lint::Report;
+use crate::rules::Registry;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -17,6 +21,32 @@ pub enum OutputFormat {
     Human,
     /// The documented, versioned JSON report.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::`), shown as annotations.
+    Github,
+}
+
+impl OutputFormat {
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFormat::Human => "human",
+            OutputFormat::Json => "json",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Github => "github",
+        }
+    }
+}
+
+/// What a renderer may need besides the report: the rules (SARIF describes every rule that ran)
+/// and the directory relative paths are relative to (SARIF's `%SRCROOT%`).
+#[derive(Clone, Copy, Debug)]
+pub struct RenderContext<'a> {
+    /// The rule pack the report was produced with.
+    pub registry: &'a Registry,
+    /// The directory displayed paths are relative to (the current directory), absolute.
+    pub src_root: &'a Path,
 }
 
 /// Rendering options.
@@ -37,11 +67,14 @@ pub fn render(
     format: OutputFormat,
     report: &Report,
     opts: &RenderOptions,
+    ctx: &RenderContext<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         OutputFormat::Human => human::render(report, opts, out),
         OutputFormat::Json => json::render(report, out),
+        OutputFormat::Sarif => sarif::render(report, ctx, out),
+        OutputFormat::Github => github::render(report, out),
     }
 }
 
