@@ -10,7 +10,9 @@
 //! - [`rules`] loads the declarative rule pack, [`engine`] evaluates it;
 //! - [`report`] renders findings; [`lint`] runs the whole pipeline.
 
+pub mod baseline;
 pub mod cloudformation;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod finding;

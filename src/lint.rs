@@ -48,6 +48,8 @@ pub struct Report {
     pub undecided: Vec<crate::engine::Undecided>,
     /// Findings silenced by a suppression with a reason.
     pub suppressed: usize,
+    /// Findings dropped because a baseline (`--baseline`) lists them.
+    pub baselined: usize,
     /// Files that could not be read or parsed, sorted by path.
     pub errors: Vec<InputError>,
     /// Number of files linted (read successfully or not).
@@ -75,8 +77,18 @@ pub fn lint_sources(
 
 /// Lints `settings.paths` from disk.
 pub fn lint(settings: &Settings, registry: &Registry) -> Result<Report, LintError> {
+    lint_filtered(settings, registry, &|_| true)
+}
+
+/// Lints `settings.paths` from disk, skipping the walked files `keep` rejects (files named in
+/// `settings.paths` are always linted): how `.iaclint.toml` `include`/`exclude` apply.
+pub fn lint_filtered(
+    settings: &Settings,
+    registry: &Registry,
+    keep: &(dyn Fn(&Path) -> bool + Sync),
+) -> Result<Report, LintError> {
     check_rule_ids(settings, registry)?;
-    run(load(&settings.paths), registry, settings)
+    run(load_filtered(&settings.paths, keep), registry, settings)
 }
 
 fn check_rule_ids(settings: &Settings, registry: &Registry) -> Result<(), LintError> {
@@ -173,10 +185,16 @@ pub struct Model {
 
 /// Reads and parses `paths` and builds the graph (what `iaclint debug graph` shows).
 pub fn load(paths: &[PathBuf]) -> Model {
+    load_filtered(paths, &|_| true)
+}
+
+/// [`load`], skipping the walked files `keep` rejects (named files are always read).
+pub fn load_filtered(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> Model {
     let found = discover::discover(paths);
     let loaded: Vec<Result<SourceFile, Box<ReadError>>> = found
         .files
         .par_iter()
+        .filter(|c| c.explicit || keep(&c.path))
         .filter_map(|c| keep_template(read(&c.path), c.explicit))
         .collect();
     model(loaded, found.errors)
@@ -303,6 +321,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         findings,
         undecided,
         suppressed,
+        baselined: 0,
         errors,
         files,
         rules,

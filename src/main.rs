@@ -1,11 +1,13 @@
 //! The `iaclint` command line: flags → settings → `lint` → renderers. Nothing else lives here.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use iaclint::baseline::Baseline;
+use iaclint::config::{self, Config};
 use iaclint::finding::Severity;
 use iaclint::lint::{self, Settings};
 use iaclint::report::{self, OutputFormat, RenderContext, RenderOptions};
@@ -33,6 +35,12 @@ enum Command {
     /// Inspect what iaclint sees.
     #[command(subcommand)]
     Debug(DebugCommand),
+    /// Write a commented default `.iaclint.toml` in the current directory.
+    Init {
+        /// Overwrite an existing `.iaclint.toml`.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -70,6 +78,15 @@ struct CheckArgs {
     /// Never use colours.
     #[arg(long)]
     no_color: bool,
+    /// Use this config file instead of the `.iaclint.toml` found walking up from the first path.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Do not report the findings this baseline file lists (see `--write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in FILE as the baseline and exit 0 (no report is written).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
     /// Print only the summary and errors (human format).
     #[arg(long, short, conflicts_with = "verbose")]
     quiet: bool,
@@ -154,16 +171,60 @@ fn outputs(formats: Vec<FormatSpec>, output: Option<PathBuf>) -> Result<Vec<Form
     Ok(outputs)
 }
 
+/// The config for a run: `--config FILE` when given (it must exist), else the `.iaclint.toml`
+/// found walking up from `start`, else none.
+fn load_config(explicit: Option<&Path>, start: &Path) -> Result<Option<Config>, String> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => match config::find(start) {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    Config::load(&path).map(Some).map_err(|e| e.to_string())
+}
+
+/// The built-in rules plus the config's `extra-rule-dirs`, with the config's rule ids checked.
+fn registry_for(config: Option<&Config>) -> Result<Registry, String> {
+    match config {
+        Some(c) => {
+            let registry = c.registry().map_err(|e| e.to_string())?;
+            c.check_rule_ids(&registry).map_err(|e| e.to_string())?;
+            Ok(registry)
+        }
+        None => Registry::builtin().map_err(|e| format!("the built-in rule pack is broken: {e}")),
+    }
+}
+
+fn init(force: bool) -> ExitCode {
+    match config::init(Path::new("."), force) {
+        Ok(path) => {
+            eprintln!("wrote {}", iaclint::discover::display_path(&path));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let registry = match Registry::builtin() {
+    let command = match cli.command {
+        Command::Init { force } => return init(force),
+        Command::Check(args) => return check(args),
+        other => other,
+    };
+    // `rules` and `explain` show the rules of the config in the current directory too.
+    let registry = match load_config(None, Path::new(".")).and_then(|c| registry_for(c.as_ref())) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: the built-in rule pack is broken: {e}");
+            eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
-    match cli.command {
+    match command {
         Command::Rules => {
             let mut out = io::stdout().lock();
             let _ = writeln!(
@@ -198,7 +259,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Check(args) => check(args, &registry),
+        Command::Check(_) | Command::Init { .. } => unreachable!("handled above"),
         Command::Debug(DebugCommand::Graph { paths }) => {
             let model = lint::load(&paths);
             let mut out = io::stdout().lock();
@@ -220,7 +281,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(args: CheckArgs, registry: &Registry) -> ExitCode {
+fn check(args: CheckArgs) -> ExitCode {
     let outputs = match outputs(args.formats, args.output) {
         Ok(o) => o,
         Err(e) => {
@@ -228,18 +289,76 @@ fn check(args: CheckArgs, registry: &Registry) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let settings = Settings {
-        paths: args.paths,
-        select: args.rules,
-        skip: args.skip_rules,
+    let start = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let config = match load_config(args.config.as_deref(), start) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
-    let report = match lint::lint(&settings, registry) {
+    let registry = match registry_for(config.as_ref()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    let registry = &registry;
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (select, skip) = match &config {
+        Some(c) => c.rule_selection(&args.rules, &args.skip_rules),
+        None => (args.rules, args.skip_rules),
+    };
+    let settings = Settings {
+        paths: args.paths,
+        select,
+        skip,
+    };
+    let keep = |p: &Path| config.as_ref().is_none_or(|c| c.keeps(p));
+    let mut report = match lint::lint_filtered(&settings, registry, &keep) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(c) = &config {
+        c.apply(&mut report);
+    }
+    if let Some(path) = &args.write_baseline {
+        if !report.errors.is_empty() {
+            for e in &report.errors {
+                eprintln!("error: {}: {}", e.path, e.message);
+            }
+            eprintln!(
+                "error: baseline not written: {} file(s) could not be linted",
+                report.errors.len()
+            );
+            return ExitCode::from(2);
+        }
+        let b = Baseline::from_report(&report);
+        if let Err(e) = b.write(path) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "wrote {} finding{} to the baseline {}",
+            b.findings.len(),
+            if b.findings.len() == 1 { "" } else { "s" },
+            path.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if let Some(b) = &baseline {
+        b.apply(&mut report);
+    }
     let src_root = match std::env::current_dir() {
         Ok(d) => d,
         Err(e) => {
@@ -294,7 +413,10 @@ fn check(args: CheckArgs, registry: &Registry) -> ExitCode {
     if write_failed || !report.errors.is_empty() {
         return ExitCode::from(2);
     }
-    let threshold = args.fail_on.unwrap_or(Severity::Info);
+    let threshold = args
+        .fail_on
+        .or(config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(Severity::Info);
     if report.findings.iter().any(|f| f.severity >= threshold) {
         ExitCode::from(1)
     } else {

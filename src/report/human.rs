@@ -265,9 +265,14 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     } else {
         format!("; {} suppressed", report.suppressed)
     };
+    let baselined = if report.baselined == 0 {
+        String::new()
+    } else {
+        format!("; {} baselined", report.baselined)
+    };
     writeln!(
         out,
-        "{} finding{}{} in {} file{}; {} error{}{suppressed}{undecided}",
+        "{} finding{}{} in {} file{}; {} error{}{suppressed}{baselined}{undecided}",
         report.findings.len(),
         if report.findings.len() == 1 { "" } else { "s" },
         detail,

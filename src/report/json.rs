@@ -57,6 +57,7 @@ struct JsonSummary {
     findings: usize,
     errors: usize,
     suppressed: usize,
+    baselined: usize,
 }
 
 fn ends(sources: &Sources, span: Span) -> (&str, Position, Position) {
@@ -121,6 +122,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             findings: report.findings.len(),
             errors: report.errors.len(),
             suppressed: report.suppressed,
+            baselined: report.baselined,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;

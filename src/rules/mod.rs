@@ -223,19 +223,7 @@ pub struct Registry {
 impl Registry {
     /// The rules embedded in the binary.
     pub fn builtin() -> Result<Registry, RuleError> {
-        let mut files: Vec<(String, String)> = Vec::new();
-        for f in BUILTIN.files() {
-            let name = f.path().display().to_string();
-            if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
-                continue;
-            }
-            let text = f.contents_utf8().ok_or_else(|| RuleError {
-                file: format!("rules/{name}"),
-                message: "not UTF-8".into(),
-            })?;
-            files.push((format!("rules/{name}"), text.to_string()));
-        }
-        Registry::from_sources(files)
+        Registry::from_sources(builtin_sources()?)
     }
 
     /// Loads rules from `(file name, text)` pairs.
@@ -278,6 +266,24 @@ impl Registry {
             .min()
             .map(|(_, known)| known)
     }
+}
+
+/// The built-in rule files as `(file name, text)` pairs, to load with more rules through
+/// [`Registry::from_sources`].
+pub fn builtin_sources() -> Result<Vec<(String, String)>, RuleError> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for f in BUILTIN.files() {
+        let name = f.path().display().to_string();
+        if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
+            continue;
+        }
+        let text = f.contents_utf8().ok_or_else(|| RuleError {
+            file: format!("rules/{name}"),
+            message: "not UTF-8".into(),
+        })?;
+        files.push((format!("rules/{name}"), text.to_string()));
+    }
+    Ok(files)
 }
 
 /// Parses, validates and compiles one rule file.
