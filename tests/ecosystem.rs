@@ -30,7 +30,10 @@ fn run_line(line: &str) -> std::process::Output {
 fn the_github_action_lints_and_writes_sarif() {
     let action = yaml("action.yml");
     let steps = action["runs"]["steps"].as_array().expect("steps");
-    let lint = steps.iter().find(|s| s["id"] == "check").expect("a step with id check");
+    let lint = steps
+        .iter()
+        .find(|s| s["id"] == "check")
+        .expect("a step with id check");
     let script = lint["run"].as_str().expect("a run script");
     let line = script
         .lines()
@@ -40,11 +43,19 @@ fn the_github_action_lints_and_writes_sarif() {
     let sarif = dir.path().join("iaclint.sarif");
     let line = line
         .replace("$RUNNER_TEMP/iaclint/bin/iaclint", "iaclint")
-        .replace("$IACLINT_FAIL_ON", action["inputs"]["fail-on"]["default"].as_str().unwrap())
+        .replace(
+            "$IACLINT_FAIL_ON",
+            action["inputs"]["fail-on"]["default"].as_str().unwrap(),
+        )
         .replace("$IACLINT_SARIF", sarif.to_str().unwrap())
         .replace("$IACLINT_PATH", "examples/terraform/bad");
     let out = run_line(&line);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
     assert_eq!(log["version"], "2.1.0");
     assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
@@ -59,14 +70,22 @@ fn the_pre_commit_hook_runs() {
     let hooks = yaml(".pre-commit-hooks.yaml");
     let hook = &hooks[0];
     assert_eq!(hook["id"], "iaclint");
-    assert_eq!(hook["pass_filenames"], false, "rules look across files: lint the whole tree");
+    assert_eq!(
+        hook["pass_filenames"], false,
+        "rules look across files: lint the whole tree"
+    );
     let entry = hook["entry"].as_str().unwrap();
     let out = run_line(&format!("{entry} examples/terraform/fixed"));
     assert_eq!(out.status.code(), Some(0));
     let out = run_line(&format!("{entry} examples/terraform/bad"));
     assert_eq!(out.status.code(), Some(1));
     let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
-    for f in ["main.tf", "terraform.tfvars", "cdk.out/App.template.json", "stack.yaml"] {
+    for f in [
+        "main.tf",
+        "terraform.tfvars",
+        "cdk.out/App.template.json",
+        "stack.yaml",
+    ] {
         assert!(files.is_match(f), "{f}");
     }
 }
