@@ -30,6 +30,9 @@ enum Command {
         /// The rule id, e.g. `ecs-service-without-rollback`.
         id: String,
     },
+    /// Run the language server on stdin/stdout (for editors): diagnostics for open Terraform
+    /// files and CloudFormation templates, rule docs on hover, suppression quick fixes.
+    Lsp,
     /// Inspect what iaclint sees.
     #[command(subcommand)]
     Debug(DebugCommand),
@@ -209,6 +212,13 @@ fn main() -> ExitCode {
             }
         },
         Command::Check(args) => check(args, &registry),
+        Command::Lsp => match iaclint::lsp::run(&registry) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: language server: {e}");
+                ExitCode::from(1)
+            }
+        },
         Command::Debug(DebugCommand::Graph { paths }) => {
             let model = lint::load(&paths);
             let mut out = io::stdout().lock();
