@@ -234,7 +234,7 @@ impl Server<'_> {
             let open: HashMap<PathBuf, String> = self
                 .docs
                 .values()
-                .filter(|d| d.path != doc.path)
+                .filter(|d| d.path != doc.path && d.path.parent() == doc.path.parent())
                 .map(|d| (d.path.clone(), d.text.clone()))
                 .collect();
             match lint::lint_buffer(
