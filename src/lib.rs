@@ -8,7 +8,7 @@
 //! - [`graph`] merges them into one [`graph::ResourceGraph`] with a reverse index;
 //! - [`policy`] normalizes IAM policy documents and answers "is this allowed?";
 //! - [`rules`] loads the declarative rule pack, [`engine`] evaluates it;
-//! - [`report`] renders findings; [`lint`] runs the whole pipeline.
+//! - [`report`] renders findings; [`lint`] runs the whole pipeline; [`lsp`] serves editors.
 
 pub mod baseline;
 pub mod cloudformation;
@@ -18,6 +18,7 @@ pub mod engine;
 pub mod finding;
 pub mod graph;
 pub mod lint;
+pub mod lsp;
 pub mod path;
 pub mod policy;
 pub mod report;

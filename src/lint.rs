@@ -1,6 +1,6 @@
 //! The pipeline: discover → read → parse (parallel) → graph → policies → rules → sorted report.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -138,6 +138,12 @@ fn read(path: &Path) -> Result<SourceFile, Box<ReadError>> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read file: {e}")))?;
+    decode(display, path, bytes)
+}
+
+/// Text from bytes read from `path` (displayed as `display`); not UTF-8 is an error located at the
+/// first invalid byte.
+fn decode(display: String, path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Box<ReadError>> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(
             display,
@@ -415,4 +421,124 @@ fn build_module(
         )
     });
     (terraform::build_module(&input), errors)
+}
+
+/// Lints `bytes` as if they were the file at `path` (stdin mode and the language server).
+///
+/// For a Terraform file, the other `.tf` and auto-loaded tfvars files of its directory are part of
+/// the module: each comes from `open` when it holds that path (an unsaved editor buffer), else
+/// from disk; `bytes` replaces the on-disk version of `path`. A template stands alone. Only the
+/// findings, undecided checks and errors located in `path` are kept; related labels may still
+/// point at other files.
+pub fn lint_buffer(
+    path: &Path,
+    bytes: Vec<u8>,
+    open: &HashMap<PathBuf, String>,
+    registry: &Registry,
+    settings: &Settings,
+) -> Result<Report, LintError> {
+    check_rule_ids(settings, registry)?;
+    let display = discover::display_path(path);
+    let kind = discover::input_kind(path);
+    let buffer = if kind.is_none() {
+        Err(Box::new(ReadError {
+            text: None,
+            error: InputError {
+                path: display.clone(),
+                span: None,
+                message: "not a file iaclint reads (expected *.tf, terraform.tfvars, \
+                          *.auto.tfvars, or a CloudFormation template in JSON or YAML)"
+                    .into(),
+            },
+            offset: 0,
+        }))
+    } else if bytes.len() as u64 > MAX_FILE_BYTES {
+        Err(Box::new(ReadError {
+            text: None,
+            error: InputError {
+                path: display.clone(),
+                span: None,
+                message: format!("input is over the {MAX_FILE_BYTES} byte limit; not linted"),
+            },
+            offset: 0,
+        }))
+    } else {
+        decode(display.clone(), path, bytes)
+    };
+    let mut loaded: Vec<Result<SourceFile, Box<ReadError>>> =
+        keep_template(buffer, true).into_iter().collect();
+    if matches!(
+        kind,
+        Some(InputKind::TerraformConfig | InputKind::TerraformVars)
+    ) {
+        loaded.extend(module_siblings(path, open));
+    }
+    let mut report = run(model(loaded, Vec::new()), registry, settings)?;
+    let target = report
+        .sources
+        .iter()
+        .find(|(_, f)| f.path == display)
+        .map(|(id, _)| id);
+    report
+        .findings
+        .retain(|f| Some(f.primary.span.file) == target);
+    report.undecided.retain(|u| Some(u.span.file) == target);
+    report.errors.retain(|e| e.path == display);
+    report.files = 1;
+    Ok(report)
+}
+
+/// The other Terraform files of `path`'s directory, from `open` or from disk.
+fn module_siblings(
+    path: &Path,
+    open: &HashMap<PathBuf, String>,
+) -> Vec<Result<SourceFile, Box<ReadError>>> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<std::ffi::OsString> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name())
+        .filter(|n| Some(n.as_os_str()) != path.file_name())
+        .filter(|n| {
+            matches!(
+                discover::input_kind(Path::new(n)),
+                Some(InputKind::TerraformConfig | InputKind::TerraformVars)
+            )
+        })
+        .collect();
+    // Open buffers not saved yet are part of the module too.
+    for p in open.keys() {
+        if p.parent() == Some(dir.as_path())
+            && p.file_name() != path.file_name()
+            && let Some(n) = p.file_name()
+            && !names.iter().any(|m| m == n)
+            && matches!(
+                discover::input_kind(p),
+                Some(InputKind::TerraformConfig | InputKind::TerraformVars)
+            )
+        {
+            names.push(n.to_os_string());
+        }
+    }
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let p = dir.join(n);
+            match open.get(&p) {
+                Some(text) => Ok(SourceFile::new(
+                    discover::display_path(&p),
+                    p.clone(),
+                    Arc::from(text.as_str()),
+                )),
+                None => read(&p),
+            }
+        })
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! The `iaclint` command line: flags → settings → `lint` → renderers. Nothing else lives here.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -32,6 +32,9 @@ enum Command {
         /// The rule id, e.g. `ecs-service-without-rollback`.
         id: String,
     },
+    /// Run the language server on stdin/stdout (for editors): diagnostics for open Terraform
+    /// files and CloudFormation templates, rule docs on hover, suppression quick fixes.
+    Lsp,
     /// Inspect what iaclint sees.
     #[command(subcommand)]
     Debug(DebugCommand),
@@ -56,11 +59,18 @@ enum DebugCommand {
 
 #[derive(clap::Args, Debug)]
 struct CheckArgs {
-    /// Files and directories to lint.
+    /// Files and directories to lint; `-` reads one file from stdin (with `--stdin-filename`).
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Output format: human (default), json, sarif or github; `FORMAT=PATH` writes that report to
-    /// a file. Repeatable, for several reports from one scan; at most one goes to stdout.
+    /// With `-`: lint stdin as if it were this file (for editors, on unsaved buffers). A `.tf`
+    /// file is linted with the rest of its module (the other `.tf`/tfvars files of its directory,
+    /// from disk); only the findings and errors in this file are reported, though related labels
+    /// may point at other files. Stdin is limited to 10 MiB.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// Output format: human (default), json, sarif, github or concise (`file:line:col: severity
+    /// rule-id message`); `FORMAT=PATH` writes that report to a file. Repeatable, for several
+    /// reports from one scan; at most one goes to stdout.
     #[arg(long = "format", value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
     formats: Vec<FormatSpec>,
     /// Write the report to FILE instead of stdout (with at most one `--format`).
@@ -116,7 +126,10 @@ fn parse_format_spec(s: &str) -> Result<FormatSpec, String> {
         None => (s, None),
     };
     let format = <OutputFormat as clap::ValueEnum>::from_str(name, true).map_err(|_| {
-        format!("unknown format `{name}` (expected human, json, sarif or github, optionally =PATH)")
+        format!(
+            "unknown format `{name}` (expected human, json, sarif, github or concise, \
+             optionally =PATH)"
+        )
     })?;
     Ok(FormatSpec { format, path })
 }
@@ -260,6 +273,13 @@ fn main() -> ExitCode {
             }
         },
         Command::Check(_) | Command::Init { .. } => unreachable!("handled above"),
+        Command::Lsp => match iaclint::lsp::run(&registry) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: language server: {e}");
+                ExitCode::from(1)
+            }
+        },
         Command::Debug(DebugCommand::Graph { paths }) => {
             let model = lint::load(&paths);
             let mut out = io::stdout().lock();
@@ -281,6 +301,45 @@ fn main() -> ExitCode {
     }
 }
 
+/// The file to lint from stdin, and its bytes, when the paths are `-`; a usage error when `-` and
+/// `--stdin-filename` do not come together, or stdin is over the size limit.
+fn stdin_input(
+    paths: &[PathBuf],
+    stdin_filename: Option<PathBuf>,
+) -> Result<Option<(PathBuf, Vec<u8>)>, String> {
+    let dash = paths.iter().any(|p| p.as_os_str() == "-");
+    let path = match (dash, stdin_filename) {
+        (false, None) => return Ok(None),
+        (true, None) => {
+            return Err(
+                "`-` reads the file from stdin and needs `--stdin-filename PATH`, the \
+                        file it stands for (e.g. `--stdin-filename main.tf -`)"
+                    .into(),
+            );
+        }
+        (false, Some(_)) => {
+            return Err("`--stdin-filename` needs `-` as the path to lint stdin".into());
+        }
+        (true, Some(_)) if paths.len() > 1 => {
+            return Err("`-` (stdin) cannot be combined with other paths".into());
+        }
+        (true, Some(p)) => p,
+    };
+    let mut bytes = Vec::new();
+    io::stdin()
+        .lock()
+        .take(lint::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    if bytes.len() as u64 > lint::MAX_FILE_BYTES {
+        return Err(format!(
+            "stdin is over the {} byte limit; not linted",
+            lint::MAX_FILE_BYTES
+        ));
+    }
+    Ok(Some((path, bytes)))
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let outputs = match outputs(args.formats, args.output) {
         Ok(o) => o,
@@ -289,7 +348,19 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let start = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let stdin = match stdin_input(&args.paths, args.stdin_filename) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // The config that applies to the stdin file's directory, or to the first path.
+    let start = stdin
+        .as_ref()
+        .map(|(p, _)| p.as_path())
+        .or(args.paths.first().map(PathBuf::as_path))
+        .unwrap_or(Path::new("."));
     let config = match load_config(args.config.as_deref(), start) {
         Ok(c) => c,
         Err(e) => {
@@ -322,7 +393,13 @@ fn check(args: CheckArgs) -> ExitCode {
         skip,
     };
     let keep = |p: &Path| config.as_ref().is_none_or(|c| c.keeps(p));
-    let mut report = match lint::lint_filtered(&settings, registry, &keep) {
+    let linted = match stdin {
+        Some((path, bytes)) => {
+            lint::lint_buffer(&path, bytes, &Default::default(), registry, &settings)
+        }
+        None => lint::lint_filtered(&settings, registry, &keep),
+    };
+    let mut report = match linted {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

@@ -848,3 +848,187 @@ fn sarif_parse_errors_are_tool_notifications() {
     // ok.tf is still linted.
     assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
 }
+
+fn run_stdin(args: &[&str], stdin: impl Into<Vec<u8>>) -> (i32, String, String) {
+    let out = iaclint()
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    )
+}
+
+#[test]
+fn concise_format() {
+    let (code, stdout, _) = run(&["check", "examples/terraform/bad", "--format", "concise"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stdout);
+    let (code, stdout, _) = run(&["check", "tests/fixtures/malformed", "--format", "concise"]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("concise_format_parse_errors", stdout);
+}
+
+#[test]
+fn stdin_reports_only_the_buffer_like_a_disk_scan() {
+    let path = "examples/terraform/bad/iam.tf";
+    let text = std::fs::read_to_string(path).unwrap();
+    let (code, stdout, stderr) = run_stdin(
+        &[
+            "check",
+            "--stdin-filename",
+            path,
+            "-",
+            "--format",
+            "concise",
+        ],
+        text.clone(),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    // The same lines as a scan of the directory, restricted to the file.
+    let (_, all, _) = run(&["check", "examples/terraform/bad", "--format", "concise"]);
+    let expected: Vec<&str> = all.lines().filter(|l| l.starts_with(path)).collect();
+    assert!(!expected.is_empty());
+    assert_eq!(stdout.lines().collect::<Vec<_>>(), expected);
+
+    // The buffer replaces the file on disk: a fixed buffer has no finding, and the findings of
+    // the other files of the module are not reported.
+    let (code, stdout, stderr) = run_stdin(
+        &[
+            "check",
+            "--stdin-filename",
+            path,
+            "-",
+            "--format",
+            "concise",
+        ],
+        "# nothing here yet\n",
+    );
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+
+    // Parse errors in the buffer are reported, in the buffer's name.
+    let (code, stdout, _) = run_stdin(
+        &[
+            "check",
+            "--stdin-filename",
+            path,
+            "-",
+            "--format",
+            "concise",
+        ],
+        "resource \"aws_s3_bucket\" \"b\" {\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stdout.starts_with("examples/terraform/bad/iam.tf:1:") && stdout.contains("parse-error"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn stdin_sees_the_rest_of_the_module() {
+    let fixed = std::fs::read_to_string("examples/terraform/fixed/ecs.tf").unwrap();
+    let lines: Vec<&str> = fixed.lines().collect();
+    let service = lines[165..200].join("\n") + "\n";
+    let scaling = lines[232..257].join("\n") + "\n";
+    assert!(service.starts_with("resource \"aws_ecs_service\" \"api\""));
+    assert!(scaling.starts_with("resource \"aws_appautoscaling_target\" \"api\""));
+    let module = tempfile::tempdir().unwrap();
+    std::fs::write(module.path().join("scaling.tf"), scaling).unwrap();
+    // Stale on-disk version of the buffer's file: ignored.
+    std::fs::write(module.path().join("service.tf"), "broken {").unwrap();
+    let lone = tempfile::tempdir().unwrap();
+    let lint = |dir: &std::path::Path| {
+        let name = dir.join("service.tf");
+        let (_, stdout, stderr) = run_stdin(
+            &[
+                "check",
+                "--stdin-filename",
+                name.to_str().unwrap(),
+                "-",
+                "--format",
+                "concise",
+                "--rule",
+                "ecs-service-without-autoscaling",
+            ],
+            service.clone(),
+        );
+        assert!(!stdout.contains("parse-error"), "{stdout}\n{stderr}");
+        stdout
+    };
+    // The autoscaling target in scaling.tf is seen.
+    assert_eq!(lint(module.path()), "");
+    // Without it, the rule fires: the sibling file made the difference.
+    assert!(lint(lone.path()).contains("ecs-service-without-autoscaling"));
+}
+
+#[test]
+fn stdin_templates_stand_alone() {
+    let path = "examples/cloudformation/bad/service.yaml";
+    let Ok(text) = std::fs::read_to_string(path) else {
+        panic!("{path} is missing");
+    };
+    let (code, stdout, _) = run_stdin(
+        &[
+            "check",
+            "--stdin-filename",
+            path,
+            "-",
+            "--format",
+            "concise",
+        ],
+        text,
+    );
+    assert_eq!(code, 1);
+    assert!(stdout.lines().all(|l| l.starts_with(path)), "{stdout}");
+    // JSON or YAML that is not a template is an error.
+    let (code, stdout, _) = run_stdin(
+        &[
+            "check",
+            "--stdin-filename",
+            "package.yaml",
+            "-",
+            "--format",
+            "concise",
+        ],
+        "name: x\n",
+    );
+    assert_eq!(code, 2);
+    assert!(stdout.contains("not a CloudFormation template"), "{stdout}");
+}
+
+#[test]
+fn stdin_usage_errors() {
+    let (code, _, stderr) = run_stdin(&["check", "-"], "");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--stdin-filename"), "{stderr}");
+    let (code, _, stderr) = run_stdin(&["check", "--stdin-filename", "main.tf"], "");
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, _) = run_stdin(
+        &["check", "--stdin-filename", "main.tf", "-", "examples"],
+        "",
+    );
+    assert_eq!(code, 2);
+    // An unsupported file name.
+    let (code, stdout, _) = run_stdin(
+        &[
+            "check",
+            "--stdin-filename",
+            "notes.txt",
+            "-",
+            "--format",
+            "concise",
+        ],
+        "hello",
+    );
+    assert_eq!(code, 2);
+    assert!(stdout.contains("not a file iaclint reads"), "{stdout}");
+    // Over the size limit.
+    let big = vec![b'#'; 10 * 1024 * 1024 + 1];
+    let (code, _, stderr) = run_stdin(&["check", "--stdin-filename", "main.tf", "-"], big);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("byte limit"), "{stderr}");
+}

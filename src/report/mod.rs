@@ -1,6 +1,7 @@
 //! Renderers: pure functions from a [`Report`] to bytes. `human` is the only place miette appears.
 //! A new format is one more module and one more [`OutputFormat`] arm.
 
+pub mod concise;
 pub mod github;
 pub mod graph;
 pub mod human;
@@ -25,6 +26,8 @@ pub enum OutputFormat {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...::`), shown as annotations.
     Github,
+    /// One line per finding, `file:line:col: severity rule-id message`, for editors and grep.
+    Concise,
 }
 
 impl OutputFormat {
@@ -35,6 +38,7 @@ impl OutputFormat {
             OutputFormat::Json => "json",
             OutputFormat::Sarif => "sarif",
             OutputFormat::Github => "github",
+            OutputFormat::Concise => "concise",
         }
     }
 }
@@ -75,6 +79,7 @@ pub fn render(
         OutputFormat::Json => json::render(report, out),
         OutputFormat::Sarif => sarif::render(report, ctx, out),
         OutputFormat::Github => github::render(report, out),
+        OutputFormat::Concise => concise::render(report, out),
     }
 }
 

@@ -1,0 +1,595 @@
+//! `iaclint lsp`: a Language Server over stdio, for editors.
+//!
+//! Single-threaded and synchronous (rust-analyzer's `lsp-server`): each open Terraform file or
+//! CloudFormation template is linted on open, change and save, like `check --stdin-filename`: the
+//! buffer replaces the file on disk, and a Terraform file is linted with the rest of its module
+//! (the other files of its directory, from their open buffers when open, else from disk).
+//! Findings and parse errors become diagnostics; hover on one shows the rule's documentation; a
+//! code action inserts a suppression comment above it (HCL and YAML; JSON has no comments).
+//!
+//! Positions: LSP counts columns in UTF-16 code units, iaclint in bytes; the conversion is here.
+
+use std::collections::HashMap;
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    Notification as _, PublishDiagnostics,
+};
+use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, Hover, HoverContents, HoverParams, HoverProviderCapability,
+    InitializeResult, Location, MarkupContent, MarkupKind, NumberOrString, Position,
+    PublishDiagnosticsParams, Range, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
+    WorkspaceEdit,
+};
+
+use crate::cloudformation;
+use crate::discover::{self, InputKind};
+use crate::finding::Severity;
+use crate::lint::{self, Settings};
+use crate::rules::Registry;
+use crate::source::{SourceFile, Span};
+
+type BoxError = Box<dyn Error + Send + Sync>;
+
+/// Serves one client on stdin/stdout until `shutdown` and `exit`. An `exit` without `shutdown`
+/// first is an error (the process should then exit with 1, says the protocol).
+pub fn run(registry: &Registry) -> Result<(), BoxError> {
+    let (connection, io_threads) = Connection::stdio();
+    serve(&connection, registry)?;
+    drop(connection);
+    io_threads.join()?;
+    Ok(())
+}
+
+/// Serves one client on `connection` (stdio in [`run`]; `Connection::memory()` to embed it).
+pub fn serve(connection: &Connection, registry: &Registry) -> Result<(), BoxError> {
+    let (id, _params) = connection.initialize_start()?;
+    let result = InitializeResult {
+        capabilities: capabilities(),
+        server_info: Some(ServerInfo {
+            name: "iaclint".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+    };
+    connection.initialize_finish(id, serde_json::to_value(result)?)?;
+    let mut server = Server {
+        connection,
+        registry,
+        settings: Settings::default(),
+        docs: HashMap::new(),
+    };
+    for msg in &connection.receiver {
+        match msg {
+            Message::Request(req) => {
+                if connection.handle_shutdown(&req)? {
+                    return Ok(());
+                }
+                let response = server.request(req);
+                connection.sender.send(response.into())?;
+            }
+            Message::Notification(n) if n.method == "exit" => {
+                return Err("`exit` before `shutdown`".into());
+            }
+            Message::Notification(n) => server.notification(n)?,
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        ..Default::default()
+    }
+}
+
+/// An open document.
+struct Document {
+    path: PathBuf,
+    text: String,
+    /// What was last published for it.
+    published: Vec<Published>,
+}
+
+/// One published diagnostic, kept for hover and code actions.
+struct Published {
+    diagnostic: Diagnostic,
+    /// The rule id (`None` for parse errors).
+    rule: Option<String>,
+}
+
+struct Server<'a> {
+    connection: &'a Connection,
+    registry: &'a Registry,
+    settings: Settings,
+    /// Open documents by URI.
+    docs: HashMap<Uri, Document>,
+}
+
+impl Server<'_> {
+    fn notification(&mut self, n: Notification) -> Result<(), BoxError> {
+        match n.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let p: DidOpenTextDocumentParams = serde_json::from_value(n.params)?;
+                let Some(path) = uri_to_path(&p.text_document.uri) else {
+                    return Ok(());
+                };
+                let doc = Document {
+                    path,
+                    text: p.text_document.text,
+                    published: Vec::new(),
+                };
+                self.docs.insert(p.text_document.uri.clone(), doc);
+                self.changed(&p.text_document.uri)?;
+            }
+            DidChangeTextDocument::METHOD => {
+                let p: DidChangeTextDocumentParams = serde_json::from_value(n.params)?;
+                let uri = p.text_document.uri;
+                // Full sync: the last change holds the whole text.
+                if let (Some(doc), Some(change)) = (
+                    self.docs.get_mut(&uri),
+                    p.content_changes.into_iter().last(),
+                ) {
+                    doc.text = change.text;
+                    self.changed(&uri)?;
+                }
+            }
+            DidSaveTextDocument::METHOD => {
+                let p: DidSaveTextDocumentParams = serde_json::from_value(n.params)?;
+                let uri = p.text_document.uri;
+                if let Some(doc) = self.docs.get_mut(&uri) {
+                    if let Some(text) = p.text {
+                        doc.text = text;
+                    }
+                    self.changed(&uri)?;
+                }
+            }
+            DidCloseTextDocument::METHOD => {
+                let p: DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
+                let uri = p.text_document.uri;
+                if let Some(doc) = self.docs.remove(&uri) {
+                    self.publish(uri, Vec::new())?;
+                    // Its module now reads it from disk.
+                    for other in self.module_peers(&doc.path, None) {
+                        self.lint(&other)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn request(&mut self, req: Request) -> Response {
+        let id = req.id.clone();
+        let result = match req.method.as_str() {
+            HoverRequest::METHOD => serde_json::from_value(req.params)
+                .map_err(BoxError::from)
+                .and_then(|p| Ok(serde_json::to_value(self.hover(p))?)),
+            CodeActionRequest::METHOD => serde_json::from_value(req.params)
+                .map_err(BoxError::from)
+                .and_then(|p| Ok(serde_json::to_value(self.code_actions(p))?)),
+            _ => {
+                return Response::new_err(
+                    id,
+                    ErrorCode::MethodNotFound as i32,
+                    format!("iaclint does not handle `{}`", req.method),
+                );
+            }
+        };
+        match result {
+            Ok(v) => Response::new_ok(id, v),
+            Err(e) => error_response(id, e),
+        }
+    }
+
+    /// Lints a document that changed, then the other open files of its Terraform module (their
+    /// findings may depend on it).
+    fn changed(&mut self, uri: &Uri) -> Result<(), BoxError> {
+        self.lint(uri)?;
+        let path = self.docs[uri].path.clone();
+        for other in self.module_peers(&path, Some(uri)) {
+            self.lint(&other)?;
+        }
+        Ok(())
+    }
+
+    /// The open Terraform documents in the directory of `path` (a Terraform file), but `except`.
+    fn module_peers(&self, path: &Path, except: Option<&Uri>) -> Vec<Uri> {
+        if !is_terraform(path) {
+            return Vec::new();
+        }
+        self.docs
+            .iter()
+            .filter(|(u, d)| {
+                Some(*u) != except && d.path.parent() == path.parent() && is_terraform(&d.path)
+            })
+            .map(|(u, _)| u.clone())
+            .collect()
+    }
+
+    /// Lints one open document and publishes its diagnostics.
+    fn lint(&mut self, uri: &Uri) -> Result<(), BoxError> {
+        let doc = &self.docs[uri];
+        let published = if lintable(&doc.path, &doc.text) {
+            let open: HashMap<PathBuf, String> = self
+                .docs
+                .values()
+                .filter(|d| d.path != doc.path && d.path.parent() == doc.path.parent())
+                .map(|d| (d.path.clone(), d.text.clone()))
+                .collect();
+            match lint::lint_buffer(
+                &doc.path,
+                doc.text.clone().into_bytes(),
+                &open,
+                self.registry,
+                &self.settings,
+            ) {
+                Ok(report) => diagnostics(&report),
+                Err(e) => {
+                    eprintln!("iaclint: {e}");
+                    Vec::new()
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let diagnostics = published.iter().map(|p| p.diagnostic.clone()).collect();
+        if let Some(doc) = self.docs.get_mut(uri) {
+            doc.published = published;
+        }
+        self.publish(uri.clone(), diagnostics)
+    }
+
+    fn publish(&self, uri: Uri, diagnostics: Vec<Diagnostic>) -> Result<(), BoxError> {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: None,
+        };
+        self.connection
+            .sender
+            .send(Notification::new(PublishDiagnostics::METHOD.into(), params).into())?;
+        Ok(())
+    }
+
+    /// The documentation of the rules whose diagnostics cover the position.
+    fn hover(&self, p: HoverParams) -> Option<Hover> {
+        let at = &p.text_document_position_params;
+        let doc = self.docs.get(&at.text_document.uri)?;
+        let mut rules: Vec<&str> = Vec::new();
+        let mut range = None;
+        for d in &doc.published {
+            let r = d.diagnostic.range;
+            if let Some(rule) = &d.rule
+                && contains(r, at.position)
+                && !rules.contains(&rule.as_str())
+            {
+                rules.push(rule);
+                range.get_or_insert(r);
+            }
+        }
+        let docs: Vec<String> = rules
+            .iter()
+            .filter_map(|id| self.registry.get(id))
+            .map(|r| r.docs_markdown())
+            .collect();
+        if docs.is_empty() {
+            return None;
+        }
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: docs.join("\n\n---\n\n"),
+            }),
+            range,
+        })
+    }
+
+    /// "Suppress `rule` here": a comment on the line above each finding in the range.
+    fn code_actions(&self, p: CodeActionParams) -> Vec<CodeActionOrCommand> {
+        let uri = p.text_document.uri;
+        let Some(doc) = self.docs.get(&uri) else {
+            return Vec::new();
+        };
+        if is_json(&doc.path, &doc.text) {
+            return Vec::new();
+        }
+        let mut seen: Vec<(u32, &str)> = Vec::new();
+        let mut actions = Vec::new();
+        for d in &doc.published {
+            let r = d.diagnostic.range;
+            let Some(rule) = &d.rule else { continue };
+            let line = r.start.line;
+            if !overlaps(r, p.range) || seen.contains(&(line, rule.as_str())) {
+                continue;
+            }
+            seen.push((line, rule));
+            let edit = TextEdit {
+                range: Range::new(Position::new(line, 0), Position::new(line, 0)),
+                new_text: suppression_comment(&doc.text, line as usize, rule),
+            };
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Suppress `{rule}` here (iaclint:ignore, with a reason)"),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![d.diagnostic.clone()]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }));
+        }
+        actions
+    }
+}
+
+fn error_response(id: RequestId, e: BoxError) -> Response {
+    Response::new_err(id, ErrorCode::InvalidParams as i32, e.to_string())
+}
+
+/// `# iaclint:ignore RULE -- REASON` indented like the (0-based) line it goes above.
+fn suppression_comment(text: &str, line: usize, rule: &str) -> String {
+    let current = text.lines().nth(line).unwrap_or("");
+    let indent: String = current
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    format!("{indent}# iaclint:ignore {rule} -- TODO: say why this finding does not apply\n")
+}
+
+fn is_terraform(path: &Path) -> bool {
+    matches!(
+        discover::input_kind(path),
+        Some(InputKind::TerraformConfig | InputKind::TerraformVars)
+    )
+}
+
+/// Terraform files, and JSON/YAML that is a CloudFormation template; other documents the editor
+/// sends (any YAML file, say) get no diagnostics.
+fn lintable(path: &Path, text: &str) -> bool {
+    match discover::input_kind(path) {
+        Some(InputKind::TerraformConfig | InputKind::TerraformVars) => true,
+        Some(InputKind::TemplateCandidate) => {
+            cloudformation::looks_like_template(&path.to_string_lossy(), text)
+        }
+        None => false,
+    }
+}
+
+/// JSON templates (`.json`, or a `.template` that starts with `{`): no comments, no suppression
+/// comment to offer.
+fn is_json(path: &Path, text: &str) -> bool {
+    let name = path.to_string_lossy();
+    name.ends_with(".json")
+        || (name.ends_with(".template")
+            && text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('{'))
+}
+
+/// The report's findings and errors as diagnostics.
+fn diagnostics(report: &lint::Report) -> Vec<Published> {
+    let sources = &report.sources;
+    let mut out = Vec::new();
+    for f in &report.findings {
+        let file = sources.get(f.primary.span.file);
+        let related: Vec<DiagnosticRelatedInformation> = f
+            .related
+            .iter()
+            .filter_map(|l| {
+                let lf = sources.get(l.span.file);
+                Some(DiagnosticRelatedInformation {
+                    location: Location {
+                        uri: path_to_uri(&lf.fs_path)?,
+                        range: range(lf, l.span),
+                    },
+                    message: l.message.clone(),
+                })
+            })
+            .collect();
+        let mut message = f.message.clone();
+        if let Some(c) = &f.cdk_path {
+            message.push_str(&format!(" (CDK construct {c})"));
+        }
+        if !f.primary.message.is_empty() && f.primary.message != f.message {
+            message.push_str(&format!("\n{}", f.primary.message));
+        }
+        message.push_str(&format!("\nhelp: {}", f.help));
+        out.push(Published {
+            diagnostic: Diagnostic {
+                range: range(file, f.primary.span),
+                severity: Some(severity(f.severity)),
+                code: Some(NumberOrString::String(f.rule_id.clone())),
+                source: Some("iaclint".into()),
+                message,
+                related_information: (!related.is_empty()).then_some(related),
+                ..Default::default()
+            },
+            rule: Some(f.rule_id.clone()),
+        });
+    }
+    for e in &report.errors {
+        let range = match e.span {
+            Some(span) => {
+                let file = sources.get(span.file);
+                // A point: widen it to the character there, so editors can underline it.
+                let mut end = span.end;
+                if span.is_empty()
+                    && let Some(c) = file.text.get(span.start..).and_then(|t| t.chars().next())
+                    && c != '\n'
+                    && c != '\r'
+                {
+                    end = span.start + c.len_utf8();
+                }
+                self::range(file, Span::new(span.file, span.start..end))
+            }
+            None => Range::default(),
+        };
+        out.push(Published {
+            diagnostic: Diagnostic {
+                range,
+                severity: Some(DiagnosticSeverity::ERROR),
+                code: Some(NumberOrString::String("parse-error".into())),
+                source: Some("iaclint".into()),
+                message: e.message.clone(),
+                ..Default::default()
+            },
+            rule: None,
+        });
+    }
+    out
+}
+
+/// critical/high → Error, medium → Warning, low → Information, info → Hint.
+pub fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Critical | Severity::High => DiagnosticSeverity::ERROR,
+        Severity::Medium => DiagnosticSeverity::WARNING,
+        Severity::Low => DiagnosticSeverity::INFORMATION,
+        Severity::Info => DiagnosticSeverity::HINT,
+    }
+}
+
+/// A byte offset as an LSP position: 0-based line, column in UTF-16 code units.
+pub fn position(file: &SourceFile, offset: usize) -> Position {
+    let p = file.position(offset);
+    let line_start = file.offset_of(p.line, 1);
+    let character = file.text[line_start..p.offset].encode_utf16().count();
+    Position::new((p.line - 1) as u32, character as u32)
+}
+
+/// A span as an LSP range.
+pub fn range(file: &SourceFile, span: Span) -> Range {
+    Range::new(position(file, span.start), position(file, span.end))
+}
+
+fn contains(r: Range, p: Position) -> bool {
+    r.start <= p && p <= r.end
+}
+
+fn overlaps(a: Range, b: Range) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+/// The file a `file:` URI names (percent-decoded); `None` for other schemes.
+pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
+    let rest = uri.as_str().strip_prefix("file://")?;
+    // Skip an authority (`file://localhost/...`).
+    let path = &rest[rest.find('/')?..];
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let mut bytes = Vec::with_capacity(path.len());
+    let mut it = path.bytes();
+    while let Some(b) = it.next() {
+        if b == b'%' {
+            let hex = [it.next()?, it.next()?];
+            let hex = std::str::from_utf8(&hex).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+        } else {
+            bytes.push(b);
+        }
+    }
+    let decoded = String::from_utf8(bytes).ok()?;
+    // `/C:/x` on Windows is `C:/x`.
+    #[cfg(windows)]
+    let decoded = match decoded.as_bytes() {
+        [b'/', d, b':', ..] if d.is_ascii_alphabetic() => decoded[1..].to_string(),
+        _ => decoded,
+    };
+    Some(PathBuf::from(decoded))
+}
+
+/// The `file:` URI of a path (made absolute against the current directory).
+pub fn path_to_uri(path: &Path) -> Option<Uri> {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    let s = abs.to_string_lossy().replace('\\', "/");
+    let mut out = String::from("file://");
+    if !s.starts_with('/') {
+        out.push('/');
+    }
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Uri::from_str(&out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn positions_count_utf16_code_units() {
+        // `é` is 2 bytes and 1 UTF-16 unit, `😀` 4 bytes and 2 units.
+        let text = "a\né😀 = \"*\"\n";
+        let f = SourceFile::new("t.tf".into(), "t.tf".into(), Arc::from(text));
+        let star = text.find('*').unwrap();
+        assert_eq!(star, 2 + 2 + 4 + 4);
+        assert_eq!(position(&f, star), Position::new(1, 1 + 2 + 4));
+        assert_eq!(position(&f, 0), Position::new(0, 0));
+        assert_eq!(position(&f, text.len()), Position::new(2, 0));
+        // Inside a multi-byte character: clamps to its start.
+        assert_eq!(position(&f, 5), Position::new(1, 1));
+    }
+
+    #[test]
+    fn uris_round_trip() {
+        let p = Path::new("/tmp/my dir/é/main.tf");
+        let uri = path_to_uri(p).unwrap();
+        assert_eq!(uri.as_str(), "file:///tmp/my%20dir/%C3%A9/main.tf");
+        assert_eq!(uri_to_path(&uri).unwrap(), p);
+        let host = Uri::from_str("file://localhost/a%2Bb.tf").unwrap();
+        assert_eq!(uri_to_path(&host).unwrap(), Path::new("/a+b.tf"));
+        assert!(uri_to_path(&Uri::from_str("untitled:Untitled-1").unwrap()).is_none());
+    }
+
+    #[test]
+    fn severities() {
+        assert_eq!(severity(Severity::Critical), DiagnosticSeverity::ERROR);
+        assert_eq!(severity(Severity::High), DiagnosticSeverity::ERROR);
+        assert_eq!(severity(Severity::Medium), DiagnosticSeverity::WARNING);
+        assert_eq!(severity(Severity::Low), DiagnosticSeverity::INFORMATION);
+        assert_eq!(severity(Severity::Info), DiagnosticSeverity::HINT);
+    }
+
+    #[test]
+    fn suppression_comments_keep_the_indentation() {
+        let text = "resource \"a\" \"b\" {\n    policy = \"*\"\n}\n";
+        assert_eq!(
+            suppression_comment(text, 1, "r"),
+            "    # iaclint:ignore r -- TODO: say why this finding does not apply\n"
+        );
+        assert!(is_json(Path::new("t.json"), ""));
+        assert!(is_json(Path::new("t.template"), " {"));
+        assert!(!is_json(Path::new("t.template"), "Resources:"));
+        assert!(!is_json(Path::new("t.yaml"), "{}"));
+    }
+}
