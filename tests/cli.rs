@@ -477,7 +477,7 @@ fn cloudformation_metadata_suppressions() {
     assert_eq!(v["summary"]["suppressed"], 1);
     assert_eq!(v["summary"]["findings"], 0);
 
-    // A suppression for another rule silences nothing.
+    // A suppression for another rule silences nothing, and is reported unused.
     std::fs::write(
         &path,
         template(r#"{"iaclint": {"ignore": [{"rule": "iam-wildcard-action", "reason": "x"}]}}"#),
@@ -486,22 +486,71 @@ fn cloudformation_metadata_suppressions() {
     let (code, v) = json(&["check", p, "--format", "json"]);
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["summary"]["suppressed"], 0);
+    assert_eq!(
+        rule_ids(&v),
+        ["unused-suppression", "iam-wildcard-resource"]
+    );
 
-    // Without a reason: a located error, and the finding is still reported.
+    // Without a reason: an `invalid-suppression` finding at the entry, and the finding is still
+    // reported (not an input error: the rest of the template is fine).
     std::fs::write(
         &path,
         template(r#"{"iaclint": {"ignore": [{"rule": "iam-wildcard-resource"}]}}"#),
     )
     .unwrap();
     let (code, v) = json(&["check", p, "--format", "json"]);
-    assert_eq!(code, 2, "{v}");
-    assert_eq!(v["summary"]["findings"], 1);
-    let e = &v["errors"][0];
-    assert!(
-        e["message"].as_str().unwrap().contains("needs a `reason`"),
-        "{e}"
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["summary"]["errors"], 0);
+    assert_eq!(
+        rule_ids(&v),
+        ["invalid-suppression", "iam-wildcard-resource"]
     );
-    assert_eq!(e["start"]["line"], 5, "{e}");
+    let f = &v["findings"][0];
+    assert!(
+        f["message"].as_str().unwrap().contains("has no reason"),
+        "{f}"
+    );
+    assert_eq!(f["start"]["line"], 5, "{f}");
+
+    // Expired (`until` before today).
+    std::fs::write(
+        &path,
+        template(r#"{"iaclint": {"ignore": [{"rule": "iam-wildcard-resource", "reason": "x", "until": "2026-03-01"}]}}"#),
+    )
+    .unwrap();
+    let (_, v) = json_today("2026-03-01", &["check", p, "--format", "json"]);
+    assert_eq!(
+        v["summary"]["suppressed"], 1,
+        "the last day still counts: {v}"
+    );
+    let (_, v) = json_today("2026-03-02", &["check", p, "--format", "json"]);
+    assert_eq!(v["summary"]["suppressed"], 0);
+    assert_eq!(
+        rule_ids(&v),
+        ["invalid-suppression", "iam-wildcard-resource"]
+    );
+}
+
+/// The rule ids of a JSON report's findings, in order.
+fn rule_ids(v: &serde_json::Value) -> Vec<&str> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect()
+}
+
+/// Like [`json`], with "today" set for `until=` dates.
+fn json_today(today: &str, args: &[&str]) -> (i32, serde_json::Value) {
+    let out = iaclint()
+        .env("IACLINT_TODAY", today)
+        .args(args)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    (out.status.code().unwrap_or(-1), v)
 }
 
 #[test]

@@ -22,8 +22,14 @@ fn every_case_of_every_rule() {
     for rule in registry.rules() {
         for (i, case) in rule.spec.cases.iter().enumerate() {
             ran += 1;
+            // Rules built into the engine look at the other rules' findings: run them all and
+            // keep only this rule's findings.
             let settings = Settings {
-                select: vec![rule.id().to_string()],
+                select: if rule.spec.engine.is_some() {
+                    Vec::new()
+                } else {
+                    vec![rule.id().to_string()]
+                },
                 ..Settings::default()
             };
             let report = lint_sources(
@@ -37,6 +43,8 @@ fn every_case_of_every_rule() {
                 failures.push(format!("{label}: input error {:?}", report.errors));
                 continue;
             }
+            let mut report = report;
+            report.findings.retain(|f| f.rule_id == rule.id());
             let lines: Vec<usize> = report
                 .findings
                 .iter()
