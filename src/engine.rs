@@ -384,7 +384,8 @@ impl<'a> Engine<'a> {
         }
         for (i, s) in self.graph.line_suppressions.iter().enumerate() {
             let Some(span) = s.span else { continue };
-            let resource = crate::suppress::enclosing_resource(self.graph, span);
+            let resource =
+                crate::suppress::enclosing_resource(self.graph, self.sources.get(span.file), span);
             all.push((
                 s,
                 span,

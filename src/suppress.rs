@@ -398,7 +398,7 @@ fn attach_one(id: FileId, file: &SourceFile, range: Range<usize>, graph: &mut Re
     };
     let resource = match targets.first() {
         Some(n) => graph.node(*n).address.clone(),
-        None => enclosing_resource(graph, span),
+        None => enclosing_resource(graph, file, span),
     };
     for message in errors {
         graph.invalid_suppressions.push(Invalid {
@@ -448,14 +448,15 @@ fn target_line(file: &SourceFile, end: usize) -> usize {
     line
 }
 
-/// The address of the innermost node whose block contains `span`, or an empty string.
-pub fn enclosing_resource(graph: &ResourceGraph, span: Span) -> String {
+/// The address of the innermost node whose block spans the line `span` starts on (a comment at
+/// the end of a block's last line belongs to it), or an empty string.
+pub fn enclosing_resource(graph: &ResourceGraph, file: &SourceFile, span: Span) -> String {
+    let line = |offset: usize| file.position(offset).line;
+    let at = line(span.start);
     graph
         .nodes
         .iter()
-        .filter(|n| {
-            n.span.file == span.file && n.span.start <= span.start && span.end <= n.span.end
-        })
+        .filter(|n| n.span.file == span.file && line(n.span.start) <= at && at <= line(n.span.end))
         .min_by_key(|n| n.span.len())
         .map(|n| n.address.clone())
         .unwrap_or_default()
