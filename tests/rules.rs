@@ -166,6 +166,34 @@ fn malformed_rule_files_are_clear_errors() {
     let e = load(&base.replace("title:", "titel:"));
     assert!(e.to_string().contains("titel"), "unknown field named: {e}");
 
+    // Rules built into the engine: a known engine, implementing this id, without checks.
+    let checks_start = base.find("checks:").unwrap();
+    let cases_start = base.find("cases:").unwrap();
+    let engine_rule = |engine: &str, id: &str| {
+        format!(
+            "{}engine: {engine}\n{}",
+            &base[..checks_start],
+            &base[cases_start..]
+        )
+        .replace("id: ecs-service-without-rollback", &format!("id: {id}"))
+    };
+    let ok = iaclint::rules::load_rule(
+        "rules/x.yml",
+        &engine_rule("suppressions", "invalid-suppression"),
+    )
+    .expect("an engine rule loads");
+    assert!(ok.checks.is_empty());
+    assert!(ok.formats().contains(&Format::Cloudformation));
+    let e = load(&engine_rule("magic", "invalid-suppression"));
+    assert!(e.message.contains("unknown engine `magic`"), "{e}");
+    let e = load(&engine_rule("suppressions", "ecs-service-without-rollback"));
+    assert!(e.message.contains("implements"), "{e}");
+    let e = load(&base.replace("checks:", "engine: suppressions\nchecks:"));
+    assert!(
+        e.message.starts_with("engine:") || e.message.starts_with("checks:"),
+        "{e}"
+    );
+
     let no_good: String = base.split("  - kind: good").next().unwrap().to_string();
     let e = load(&no_good);
     assert!(e.message.contains("good"), "{e}");
