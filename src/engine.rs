@@ -4,7 +4,7 @@
 //! that explain the answer. A `require` check fires only on a definite false, a `forbid` check
 //! only on a definite true: what iaclint cannot know never produces a finding.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -14,7 +14,7 @@ use crate::path::JsonPath;
 use crate::policy::{self, Decision, PolicyDocument, PrincipalQuery, Request};
 use crate::rules::schema::Quantifier;
 use crate::rules::{Builtin, CCond, CDocSource, Check, CmpOp, Registry, Rule};
-use crate::source::{Sources, Span};
+use crate::source::{FileId, Sources, Span};
 use crate::suppress::{Date, Placement, Suppression};
 use crate::value::{Route, Seg, Spanned, Val, route_to_string};
 
@@ -155,6 +155,8 @@ pub struct Engine<'a> {
     graph: &'a ResourceGraph,
     policies: &'a [PolicyDocument],
     today: Date,
+    /// Indices into `graph.line_suppressions` by (file, 1-based line).
+    line_index: HashMap<(FileId, usize), Vec<usize>>,
 }
 
 impl<'a> Engine<'a> {
@@ -164,11 +166,19 @@ impl<'a> Engine<'a> {
         graph: &'a ResourceGraph,
         policies: &'a [PolicyDocument],
     ) -> Self {
+        let mut line_index: HashMap<(FileId, usize), Vec<usize>> = HashMap::new();
+        for (i, s) in graph.line_suppressions.iter().enumerate() {
+            if let Some(span) = s.span {
+                let line = sources.get(span.file).position(span.start).line;
+                line_index.entry((span.file, line)).or_default().push(i);
+            }
+        }
         Engine {
             sources,
             graph,
             policies,
             today: Date::today(),
+            line_index,
         }
     }
 
@@ -313,15 +323,12 @@ impl<'a> Engine<'a> {
             return Some(SuppressionRef::Node(owner.id, i));
         }
         let at = finding.primary.span;
-        let line = |span: Span| self.sources.get(span.file).position(span.start).line;
-        self.graph
-            .line_suppressions
+        let line = self.sources.get(at.file).position(at.start).line;
+        self.line_index
+            .get(&(at.file, line))?
             .iter()
-            .position(|s| {
-                usable(s)
-                    && s.span
-                        .is_some_and(|c| c.file == at.file && line(c) == line(at))
-            })
+            .copied()
+            .find(|i| usable(&self.graph.line_suppressions[*i]))
             .map(SuppressionRef::Line)
     }
 

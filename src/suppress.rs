@@ -21,6 +21,7 @@
 //! unknown-rule and expired suppressions become `invalid-suppression` findings; valid ones that
 //! silenced nothing become `unused-suppression` findings.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -366,13 +367,34 @@ pub fn attach_comments(sources: &Sources, graph: &mut ResourceGraph, skip: &[&st
         let Some(format) = comment_syntax(&file.path) else {
             continue;
         };
-        for range in line_comments(format, &file.text) {
-            attach_one(id, file, range, graph);
+        let ours: Vec<Range<usize>> = line_comments(format, &file.text)
+            .into_iter()
+            .filter(|r| file.text[r.clone()].contains(MARKER))
+            .collect();
+        if ours.is_empty() {
+            continue;
+        }
+        // The nodes of this file by the line of their header.
+        let mut headers: HashMap<usize, Vec<NodeId>> = HashMap::new();
+        for n in graph.nodes.iter().filter(|n| n.file == id) {
+            headers
+                .entry(file.position(n.header.start).line)
+                .or_default()
+                .push(n.id);
+        }
+        for range in ours {
+            attach_one(id, file, range, &headers, graph);
         }
     }
 }
 
-fn attach_one(id: FileId, file: &SourceFile, range: Range<usize>, graph: &mut ResourceGraph) {
+fn attach_one(
+    id: FileId,
+    file: &SourceFile,
+    range: Range<usize>,
+    headers: &HashMap<usize, Vec<NodeId>>,
+    graph: &mut ResourceGraph,
+) {
     let text: &str = &file.text;
     let span = Span::new(id, range.clone());
     let line_start = text[..range.start].rfind('\n').map_or(0, |n| n + 1);
@@ -386,13 +408,10 @@ fn attach_one(id: FileId, file: &SourceFile, range: Range<usize>, graph: &mut Re
         return;
     };
     let targets: Vec<NodeId> = if own_line {
-        let target = target_line(file, range.end);
-        graph
-            .nodes
-            .iter()
-            .filter(|n| n.file == id && file.position(n.header.start).line == target)
-            .map(|n| n.id)
-            .collect()
+        headers
+            .get(&target_line(file, range.end))
+            .cloned()
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
