@@ -4,7 +4,7 @@
 //! that explain the answer. A `require` check fires only on a definite false, a `forbid` check
 //! only on a definite true: what iaclint cannot know never produces a finding.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -14,7 +14,8 @@ use crate::path::JsonPath;
 use crate::policy::{self, Decision, PolicyDocument, PrincipalQuery, Request};
 use crate::rules::schema::Quantifier;
 use crate::rules::{Builtin, CCond, CDocSource, Check, CmpOp, Registry, Rule};
-use crate::source::{Sources, Span};
+use crate::source::{FileId, Sources, Span};
+use crate::suppress::{Date, Placement, Suppression};
 use crate::value::{Route, Seg, Spanned, Val, route_to_string};
 
 /// Maximum depth of nested `follow`/`referrers` hops (guards against reference cycles).
@@ -117,17 +118,45 @@ pub enum Verdict {
     Finding(Box<Finding>),
     /// The check needed a value iaclint cannot know; no finding.
     Undecided(Undecided),
-    /// The check fired, but the resource carries a suppression for the rule.
-    Suppressed,
+    /// The check fired, but a suppression for the rule covers the finding.
+    Suppressed(Box<Suppressed>),
     /// The check passed or did not apply.
     Clean,
 }
+
+/// A finding that a suppression silenced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The suppression that silenced it.
+    pub by: SuppressionRef,
+    /// The silenced finding's rule.
+    pub rule_id: String,
+    /// The silenced finding's primary span.
+    pub span: Span,
+}
+
+/// Which suppression of the graph: one of a node's, or one of the line suppressions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SuppressionRef {
+    /// `graph.node(node).meta.suppressions[index]`.
+    Node(NodeId, usize),
+    /// `graph.line_suppressions[index]`.
+    Line(usize),
+}
+
+/// The rule reporting malformed, unknown-rule and expired suppressions (implemented here).
+pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
+/// The rule reporting suppressions that silenced nothing (implemented here).
+pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
 
 /// Evaluation context shared by every check of a run.
 pub struct Engine<'a> {
     sources: &'a Sources,
     graph: &'a ResourceGraph,
     policies: &'a [PolicyDocument],
+    today: Date,
+    /// Indices into `graph.line_suppressions` by (file, 1-based line).
+    line_index: HashMap<(FileId, usize), Vec<usize>>,
 }
 
 impl<'a> Engine<'a> {
@@ -137,11 +166,26 @@ impl<'a> Engine<'a> {
         graph: &'a ResourceGraph,
         policies: &'a [PolicyDocument],
     ) -> Self {
+        let mut line_index: HashMap<(FileId, usize), Vec<usize>> = HashMap::new();
+        for (i, s) in graph.line_suppressions.iter().enumerate() {
+            if let Some(span) = s.span {
+                let line = sources.get(span.file).position(span.start).line;
+                line_index.entry((span.file, line)).or_default().push(i);
+            }
+        }
         Engine {
             sources,
             graph,
             policies,
+            today: Date::today(),
+            line_index,
         }
+    }
+
+    /// The same context with another "today" (for `until=` dates).
+    pub fn with_today(mut self, today: Date) -> Self {
+        self.today = today;
+        self
     }
 
     fn graph_text(&self, file: crate::source::FileId) -> &str {
@@ -168,18 +212,24 @@ impl<'a> Engine<'a> {
             .collect();
         let mut findings = Vec::new();
         let mut undecided = Vec::new();
-        let mut suppressed = 0;
+        let mut used = HashSet::new();
+        let mut silenced = HashSet::new();
         for v in verdicts {
             match v {
                 Verdict::Finding(f) => findings.push(*f),
                 Verdict::Undecided(u) => undecided.push(u),
-                Verdict::Suppressed => suppressed += 1,
+                Verdict::Suppressed(s) => {
+                    used.insert(s.by);
+                    silenced.insert((s.rule_id, s.span));
+                }
                 Verdict::Clean => {}
             }
         }
         // One finding per (rule, primary span): a policy document inlined in two places is one problem.
         let mut seen = HashSet::new();
         findings.retain(|f| seen.insert((f.rule_id.clone(), f.primary.span)));
+        let suppressed = silenced.len();
+        findings.extend(self.suppression_findings(registry, enabled, &used));
         let mut seen = HashSet::new();
         undecided.retain(|u| seen.insert((u.rule_id.clone(), u.span, u.reason.clone())));
         (findings, undecided, suppressed)
@@ -248,21 +298,157 @@ impl<'a> Engine<'a> {
         if !fires {
             return Verdict::Clean;
         }
-        if self
-            .owner(subject)
-            .meta
-            .suppressions
-            .iter()
-            .any(|s| s.rule == rule.spec.id)
-        {
-            return Verdict::Suppressed;
+        let finding = self.finding(rule, check, subject, out.witnesses);
+        if let Some(by) = self.suppression_for(subject, &finding) {
+            return Verdict::Suppressed(Box::new(Suppressed {
+                by,
+                rule_id: finding.rule_id,
+                span: finding.primary.span,
+            }));
         }
         if self.owner(subject).meta.exists.is_none() {
             return undecided(Outcome::unknown_because(
                 "the resource's `Condition` cannot be evaluated statically, so it may not be created",
             ));
         }
-        Verdict::Finding(Box::new(self.finding(rule, check, subject, out.witnesses)))
+        Verdict::Finding(Box::new(finding))
+    }
+
+    /// The first usable suppression covering `finding`: one on the subject's resource (Metadata,
+    /// comment above), else a comment at the end of the line its primary label starts on.
+    fn suppression_for(&self, subject: Subject, finding: &Finding) -> Option<SuppressionRef> {
+        let usable = |s: &Suppression| s.rule == finding.rule_id && !s.expired(self.today);
+        let owner = self.owner(subject);
+        if let Some(i) = owner.meta.suppressions.iter().position(usable) {
+            return Some(SuppressionRef::Node(owner.id, i));
+        }
+        let at = finding.primary.span;
+        let line = self.sources.get(at.file).position(at.start).line;
+        self.line_index
+            .get(&(at.file, line))?
+            .iter()
+            .copied()
+            .find(|i| usable(&self.graph.line_suppressions[*i]))
+            .map(SuppressionRef::Line)
+    }
+
+    /// `invalid-suppression` and `unused-suppression` findings (when those rules are enabled).
+    /// A suppression is unused only when the rule it names ran.
+    fn suppression_findings(
+        &self,
+        registry: &Registry,
+        enabled: &dyn Fn(&Rule) -> bool,
+        used: &HashSet<SuppressionRef>,
+    ) -> Vec<Finding> {
+        let invalid_rule = registry.get(INVALID_SUPPRESSION).filter(|r| enabled(r));
+        let unused_rule = registry.get(UNUSED_SUPPRESSION).filter(|r| enabled(r));
+        let mut out = Vec::new();
+        let mut report = |rule: Option<&Rule>, span: Span, message: String, resource: String| {
+            if let Some(rule) = rule {
+                out.push(Finding {
+                    rule_id: rule.spec.id.clone(),
+                    severity: rule.spec.severity,
+                    message,
+                    primary: Label {
+                        span,
+                        message: "this suppression".into(),
+                    },
+                    related: Vec::new(),
+                    resource,
+                    help: rule.spec.help.trim().to_string(),
+                    cdk_path: None,
+                });
+            }
+        };
+        for inv in &self.graph.invalid_suppressions {
+            report(
+                invalid_rule,
+                inv.span,
+                inv.message.clone(),
+                inv.resource.clone(),
+            );
+        }
+        // (suppression, where, used, judged, resource). A comment above a `for_each` resource is
+        // on every instance: one entry, used when any instance used it.
+        let mut all: Vec<(&Suppression, Span, bool, bool, String)> = Vec::new();
+        for n in &self.graph.nodes {
+            // A resource that is not (surely) created is never judged: its suppressions cannot be
+            // shown unused.
+            let judged = n.meta.exists == Some(true);
+            for (i, s) in n.meta.suppressions.iter().enumerate() {
+                let is_used = used.contains(&SuppressionRef::Node(n.id, i));
+                if let Some(e) = all
+                    .iter_mut()
+                    .find(|e| s.span.is_some() && e.0.span == s.span && e.0.rule == s.rule)
+                {
+                    e.2 |= is_used;
+                    e.3 |= judged;
+                    continue;
+                }
+                let span = s.span.unwrap_or(n.header);
+                all.push((s, span, is_used, judged, n.address.clone()));
+            }
+        }
+        for (i, s) in self.graph.line_suppressions.iter().enumerate() {
+            let Some(span) = s.span else { continue };
+            let resource =
+                crate::suppress::enclosing_resource(self.graph, self.sources.get(span.file), span);
+            all.push((
+                s,
+                span,
+                used.contains(&SuppressionRef::Line(i)),
+                true,
+                resource,
+            ));
+        }
+        for (s, span, is_used, judged, resource) in all {
+            let target = registry.get(&s.rule);
+            let message = match target {
+                None => Some(format!(
+                    "the suppression names an unknown rule `{}`{}; it suppresses nothing",
+                    s.rule,
+                    registry
+                        .suggest(&s.rule)
+                        .map(|x| format!(" (did you mean `{x}`?)"))
+                        .unwrap_or_default()
+                )),
+                Some(_) if s.rule == INVALID_SUPPRESSION || s.rule == UNUSED_SUPPRESSION => {
+                    Some(format!(
+                        "`{}` cannot be suppressed: fix or remove the suppression it reports",
+                        s.rule
+                    ))
+                }
+                Some(_) if s.expired(self.today) => Some(format!(
+                    "the suppression of `{}` expired on {} (today is {}): fix the finding, or \
+                     renew the suppression with a new `until` date; it suppresses nothing",
+                    s.rule,
+                    s.until.map(|d| d.to_string()).unwrap_or_default(),
+                    self.today
+                )),
+                Some(_) => None,
+            };
+            if let Some(message) = message {
+                report(invalid_rule, span, message, resource);
+                continue;
+            }
+            let ran = target.is_some_and(enabled);
+            if ran && judged && !is_used {
+                report(
+                    unused_rule,
+                    span,
+                    format!(
+                        "the suppression of `{}` silenced nothing: the rule reports no finding {}; remove it",
+                        s.rule,
+                        match s.placement {
+                            Placement::Line => "on this line",
+                            Placement::Above | Placement::Metadata => "on this resource",
+                        }
+                    ),
+                    resource,
+                );
+            }
+        }
+        out
     }
 
     fn finding(

@@ -169,6 +169,8 @@ pub struct Fragment {
     /// Problems that did not stop the front end (a malformed suppression): reported as input
     /// errors while the rest of the file is linted.
     pub diagnostics: Vec<crate::finding::InputError>,
+    /// Suppressions that cannot be used as written (reported as `invalid-suppression`).
+    pub invalid_suppressions: Vec<crate::suppress::Invalid>,
 }
 
 /// The merged graph of one run.
@@ -178,6 +180,11 @@ pub struct ResourceGraph {
     pub nodes: Vec<Node>,
     /// All edges.
     pub edges: Vec<Edge>,
+    /// Suppression comments at the end of a line: they cover findings whose primary label starts
+    /// on that line. (Suppressions of a whole resource are in its [`NodeMeta::suppressions`].)
+    pub line_suppressions: Vec<crate::suppress::Suppression>,
+    /// Suppressions that cannot be used as written (reported as `invalid-suppression`).
+    pub invalid_suppressions: Vec<crate::suppress::Invalid>,
     outgoing: Vec<Vec<usize>>,
     incoming: Vec<Vec<usize>>,
     by_type: HashMap<(Format, String), Vec<NodeId>>,
@@ -248,6 +255,9 @@ impl GraphBuilder {
             edge.to = NodeId(base + edge.to.0);
             self.graph.edges.push(edge);
         }
+        self.graph
+            .invalid_suppressions
+            .extend(fragment.invalid_suppressions);
     }
 
     /// Builds the indices and returns the graph.

@@ -382,7 +382,11 @@ pub fn build_graph(
             Err(e) => errors.push(e),
         }
     }
-    builder.finish()
+    let mut graph = builder.finish();
+    // Suppression comments, in the files that parsed.
+    let failed: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    crate::suppress::attach_comments(sources, &mut graph, &failed);
+    graph
 }
 
 fn build_module(

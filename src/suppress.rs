@@ -1,32 +1,160 @@
 //! Suppressions: one type for every way a user says "not here, and here is why".
 //!
-//! Today they come from CloudFormation `Metadata` (JSON has no comments; CDK users set it with
-//! `node.addMetadata` / `cfnOptions.metadata`):
+//! Two forms produce the same [`Suppression`]:
 //!
-//! ```json
-//! "Metadata": { "iaclint": { "ignore": [ { "rule": "iam-wildcard-resource", "reason": "..." } ] } }
-//! ```
+//! * a comment in HCL (`#`, `//`) or YAML (`#`), at the end of the flagged line or on the line
+//!   directly above a resource:
 //!
-//! Inline comments in HCL and YAML will produce the same [`Suppression`]. The engine applies them
-//! (rules know nothing of suppressions): a finding whose resource carries a suppression for its
-//! rule is not reported, and the run's summary counts it.
+//!   ```text
+//!   # iaclint:ignore iam-wildcard-resource,iam-wildcard-action until=2027-01-31 -- X-Ray only
+//!   ```
+//!
+//! * CloudFormation `Metadata` (JSON has no comments; CDK users set it with
+//!   `node.addMetadata` / `cfnOptions.metadata`):
+//!
+//!   ```json
+//!   "Metadata": { "iaclint": { "ignore": [ { "rule": "iam-wildcard-resource", "reason": "...", "until": "2027-01-31" } ] } }
+//!   ```
+//!
+//! The engine applies them (rules know nothing of suppressions): a finding covered by a valid,
+//! unexpired suppression for its rule is not reported, and the run's summary counts it. Malformed,
+//! unknown-rule and expired suppressions become `invalid-suppression` findings; valid ones that
+//! silenced nothing become `unused-suppression` findings.
 
-use crate::source::Span;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::graph::{Format, NodeId, ResourceGraph};
+use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::value::{Spanned, Val};
 
-/// "Do not report `rule` on this resource, because `reason`."
+/// The marker a suppression comment starts with.
+pub const MARKER: &str = "iaclint:ignore";
+
+/// Where a suppression is written, which decides what it covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Placement {
+    /// CloudFormation `Metadata.iaclint.ignore` of a resource: every finding about the resource.
+    Metadata,
+    /// A comment on its own line directly above a resource: every finding about the resource.
+    Above,
+    /// A comment at the end of a line: findings whose primary label starts on that line.
+    Line,
+}
+
+/// A calendar date (proleptic Gregorian), for `until=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month, 1-12.
+    pub month: u32,
+    /// Day, 1-31.
+    pub day: u32,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD` strictly (a real date, zero-padded).
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let digits = |r: Range<usize>| {
+            s.get(r.clone())
+                .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))
+                .and_then(|p| p.parse::<u32>().ok())
+        };
+        let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days_in_month).contains(&day).then_some(Date {
+            year: year as i32,
+            month,
+            day,
+        })
+    }
+
+    /// The date `days` days after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Today (UTC) from the system clock, or `IACLINT_TODAY=YYYY-MM-DD` when it is set and valid
+    /// (for tests and reproducible runs).
+    pub fn today() -> Date {
+        if let Some(d) = std::env::var("IACLINT_TODAY")
+            .ok()
+            .and_then(|v| Date::parse(v.trim()))
+        {
+            return d;
+        }
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        Date::from_days_since_epoch(secs.div_euclid(86_400))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// "Do not report `rule` here, because `reason`" (until `until`, when given).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suppression {
     /// The rule id it silences.
     pub rule: String,
     /// Why (required).
     pub reason: String,
-    /// Where it is written.
+    /// Last day it applies, when given; after it the suppression is reported and ignored.
+    pub until: Option<Date>,
+    /// How it is written, which decides what it covers.
+    pub placement: Placement,
+    /// Where it is written (the whole comment, or the `ignore` entry).
     pub span: Option<Span>,
 }
 
+impl Suppression {
+    /// True when `until` is before `today`.
+    pub fn expired(&self, today: Date) -> bool {
+        self.until.is_some_and(|u| u < today)
+    }
+}
+
+/// A suppression that cannot be used as written: reported as `invalid-suppression`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    /// Where it is written.
+    pub span: Span,
+    /// What is wrong, and how to write it.
+    pub message: String,
+    /// The resource it is attached to, when known.
+    pub resource: String,
+}
+
 /// Reads `Metadata.iaclint` of a CloudFormation resource. Returns the suppressions and, for each
-/// malformed entry, a message and the span to point at.
+/// malformed entry, a message and the span to point at (reported as `invalid-suppression`).
 pub fn from_metadata(iaclint: &Spanned) -> (Vec<Suppression>, Vec<(Option<Span>, String)>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -66,26 +194,41 @@ pub fn from_metadata(iaclint: &Spanned) -> (Vec<Suppression>, Vec<(Option<Span>,
                 .and_then(Spanned::as_str)
                 .map(str::trim)
                 .filter(|r| !r.is_empty());
-            if let Some(k) = entry.keys().find(|k| *k != "rule" && *k != "reason") {
+            if let Some(k) = entry
+                .keys()
+                .find(|k| !matches!(k.as_str(), "rule" | "reason" | "until"))
+            {
                 errors.push((
                     item.span,
                     format!(
-                        "unknown key `{k}` in an `ignore` entry (expected `rule` and `reason`)"
+                        "unknown key `{k}` in an `ignore` entry (expected `rule`, `reason` and optionally `until`)"
                     ),
                 ));
                 continue;
             }
+            let until = match entry.get("until") {
+                None => None,
+                Some(u) => match u.as_str().and_then(Date::parse) {
+                    Some(d) => Some(d),
+                    None => {
+                        errors.push((u.span.or(item.span), bad_until(&display_value(u))));
+                        continue;
+                    }
+                },
+            };
             match (rule, reason) {
                 (Some(rule), Some(reason)) => out.push(Suppression {
                     rule: rule.to_string(),
                     reason: reason.to_string(),
+                    until,
+                    placement: Placement::Metadata,
                     span: item.span,
                 }),
-                (None, _) => errors.push((item.span, "an `ignore` entry needs a `rule` (a rule id)".into())),
-                (Some(rule), None) => errors.push((
+                (None, _) => errors.push((
                     item.span,
-                    format!("the suppression of `{rule}` needs a `reason`: say why the finding does not apply"),
+                    "an `ignore` entry needs a `rule` (a rule id)".into(),
                 )),
+                (Some(rule), None) => errors.push((item.span, no_reason(rule))),
             }
         }
     }
@@ -98,28 +241,389 @@ pub fn from_metadata(iaclint: &Spanned) -> (Vec<Suppression>, Vec<(Option<Span>,
     (out, errors)
 }
 
+fn display_value(v: &Spanned) -> String {
+    match v.as_str() {
+        Some(s) => s.to_string(),
+        None => format!("{:?}", v.val),
+    }
+}
+
+fn no_reason(rule: &str) -> String {
+    format!(
+        "the suppression of `{rule}` has no reason: say why the finding does not apply \
+         (`-- <reason>` in a comment, `reason` in Metadata); it suppresses nothing"
+    )
+}
+
+fn bad_until(value: &str) -> String {
+    format!(
+        "`until` must be a date written YYYY-MM-DD, not `{value}`; the suppression suppresses nothing"
+    )
+}
+
+/// Parses one comment (its text including `#` or `//`). `None` when it is not a suppression
+/// comment (it does not start with `iaclint:ignore`); otherwise the suppressions it makes (one
+/// per rule id) and what is wrong with it.
+pub fn parse_comment(
+    comment: &str,
+    span: Span,
+    placement: Placement,
+) -> Option<(Vec<Suppression>, Vec<String>)> {
+    let body = comment
+        .strip_prefix("//")
+        .or_else(|| comment.strip_prefix('#'))?
+        .trim();
+    let rest = body.strip_prefix(MARKER)?;
+    if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+        // `iaclint:ignored`, `iaclint:ignore-next`: not ours.
+        return None;
+    }
+    let (head, reason) = match rest.find("--") {
+        Some(i) => (&rest[..i], Some(rest[i + 2..].trim())),
+        None => (rest, None),
+    };
+    let mut errors = Vec::new();
+    let mut rules: Vec<&str> = Vec::new();
+    let mut until = None;
+    let mut until_ok = true;
+    for word in head.split_whitespace() {
+        if let Some((key, value)) = word.split_once('=') {
+            if key == "until" {
+                match Date::parse(value) {
+                    Some(d) => until = Some(d),
+                    None => {
+                        until_ok = false;
+                        errors.push(bad_until(value));
+                    }
+                }
+            } else {
+                errors.push(format!(
+                    "unknown option `{key}=` in a suppression comment (only `until=YYYY-MM-DD`)"
+                ));
+            }
+        } else {
+            rules.extend(word.split(',').map(str::trim).filter(|r| !r.is_empty()));
+        }
+    }
+    if rules.is_empty() {
+        errors.push(format!(
+            "`{MARKER}` needs a rule id: `{MARKER} <rule-id> -- <reason>`"
+        ));
+        return Some((Vec::new(), errors));
+    }
+    let reason = reason.filter(|r| !r.is_empty());
+    let Some(reason) = reason else {
+        errors.push(no_reason(&rules.join(",")));
+        return Some((Vec::new(), errors));
+    };
+    if !until_ok {
+        return Some((Vec::new(), errors));
+    }
+    let out = rules
+        .into_iter()
+        .map(|rule| Suppression {
+            rule: rule.to_string(),
+            reason: reason.to_string(),
+            until,
+            placement,
+            span: Some(span),
+        })
+        .collect();
+    Some((out, errors))
+}
+
+/// The comment syntax of a file, from its path: HCL for `.tf`/`.tfvars`, YAML for `.yaml`/`.yml`,
+/// none for JSON (templates and `.tf.json`).
+fn comment_syntax(path: &str) -> Option<Format> {
+    let p = Path::new(path);
+    let ext = p.extension().and_then(|e| e.to_str())?.to_ascii_lowercase();
+    match ext.as_str() {
+        "tf" | "tfvars" | "hcl" => Some(Format::Terraform),
+        "yaml" | "yml" | "template" => Some(Format::Cloudformation),
+        _ => None,
+    }
+}
+
+/// The byte ranges of the line comments of `text` (`#`/`//` in HCL, `#` in YAML), never inside
+/// strings, heredocs or block scalars.
+pub fn line_comments(format: Format, text: &str) -> Vec<Range<usize>> {
+    match format {
+        Format::Terraform => crate::terraform::line_comments(text),
+        Format::Cloudformation => crate::cloudformation::line_comments(text),
+        Format::Workflow => Vec::new(),
+    }
+}
+
+/// Reads the suppression comments of every file (except those in `skip`, which failed to parse)
+/// and attaches them: a comment on its own line to the nodes whose header is on the next line
+/// (comment-only lines may come between), a comment after code to its line
+/// ([`ResourceGraph::line_suppressions`]). What cannot be used goes to
+/// [`ResourceGraph::invalid_suppressions`].
+pub fn attach_comments(sources: &Sources, graph: &mut ResourceGraph, skip: &[&str]) {
+    for (id, file) in sources.iter() {
+        if skip.contains(&file.path.as_str()) || !file.text.contains(MARKER) {
+            continue;
+        }
+        let Some(format) = comment_syntax(&file.path) else {
+            continue;
+        };
+        let ours: Vec<Range<usize>> = line_comments(format, &file.text)
+            .into_iter()
+            .filter(|r| file.text[r.clone()].contains(MARKER))
+            .collect();
+        if ours.is_empty() {
+            continue;
+        }
+        // The nodes of this file by the line of their header.
+        let mut headers: HashMap<usize, Vec<NodeId>> = HashMap::new();
+        for n in graph.nodes.iter().filter(|n| n.file == id) {
+            headers
+                .entry(file.position(n.header.start).line)
+                .or_default()
+                .push(n.id);
+        }
+        for range in ours {
+            attach_one(id, file, range, &headers, graph);
+        }
+    }
+}
+
+fn attach_one(
+    id: FileId,
+    file: &SourceFile,
+    range: Range<usize>,
+    headers: &HashMap<usize, Vec<NodeId>>,
+    graph: &mut ResourceGraph,
+) {
+    let text: &str = &file.text;
+    let span = Span::new(id, range.clone());
+    let line_start = text[..range.start].rfind('\n').map_or(0, |n| n + 1);
+    let own_line = text[line_start..range.start].trim().is_empty();
+    let placement = if own_line {
+        Placement::Above
+    } else {
+        Placement::Line
+    };
+    let Some((suppressions, errors)) = parse_comment(&text[range.clone()], span, placement) else {
+        return;
+    };
+    let targets: Vec<NodeId> = if own_line {
+        headers
+            .get(&target_line(file, range.end))
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let resource = match targets.first() {
+        Some(n) => graph.node(*n).address.clone(),
+        None => enclosing_resource(graph, file, span),
+    };
+    for message in errors {
+        graph.invalid_suppressions.push(Invalid {
+            span,
+            message,
+            resource: resource.clone(),
+        });
+    }
+    if own_line && targets.is_empty() {
+        if !suppressions.is_empty() {
+            graph.invalid_suppressions.push(Invalid {
+                span,
+                message: format!(
+                    "a `{MARKER}` comment on its own line must be directly above a resource \
+                     (it then covers the whole resource); to silence one finding, put it at the \
+                     end of the flagged line"
+                ),
+                resource,
+            });
+        }
+        return;
+    }
+    if own_line {
+        for t in targets {
+            graph.nodes[t.0 as usize]
+                .meta
+                .suppressions
+                .extend(suppressions.iter().cloned());
+        }
+    } else {
+        graph.line_suppressions.extend(suppressions);
+    }
+}
+
+/// The 1-based line of the first line after the comment ending at `end` that is not a comment.
+fn target_line(file: &SourceFile, end: usize) -> usize {
+    let mut line = file.position(end).line + 1;
+    // Skip the rest of the comment's line, then comment-only lines.
+    for l in file.text[end..].split('\n').skip(1) {
+        let t = l.trim();
+        if t.starts_with('#') || t.starts_with("//") {
+            line += 1;
+        } else {
+            break;
+        }
+    }
+    line
+}
+
+/// The address of the innermost node whose block spans the line `span` starts on (a comment at
+/// the end of a block's last line belongs to it), or an empty string.
+pub fn enclosing_resource(graph: &ResourceGraph, file: &SourceFile, span: Span) -> String {
+    let line = |offset: usize| file.position(offset).line;
+    let at = line(span.start);
+    graph
+        .nodes
+        .iter()
+        .filter(|n| n.span.file == span.file && line(n.span.start) <= at && at <= line(n.span.end))
+        .min_by_key(|n| n.span.len())
+        .map(|n| n.address.clone())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
+    fn span() -> Span {
+        Span::new(FileId(0), 0..0)
+    }
+
+    fn comments(format: Format, text: &str) -> Vec<String> {
+        line_comments(format, text)
+            .into_iter()
+            .map(|r| text[r].to_string())
+            .collect()
+    }
+
     #[test]
     fn metadata_suppressions() {
         let v = Spanned::from_json(
-            &json!({"ignore": [{"rule": "iam-wildcard-resource", "reason": "X-Ray only"}]}),
+            &json!({"ignore": [{"rule": "iam-wildcard-resource", "reason": "X-Ray only", "until": "2027-01-31"}]}),
         );
         let (s, e) = from_metadata(&v);
         assert!(e.is_empty());
         assert_eq!(s[0].rule, "iam-wildcard-resource");
         assert_eq!(s[0].reason, "X-Ray only");
+        assert_eq!(s[0].until, Date::parse("2027-01-31"));
+        assert_eq!(s[0].placement, Placement::Metadata);
 
         let v = Spanned::from_json(
-            &json!({"ignore": [{"rule": "x"}, {"reason": "r"}, {"rule": "y", "reason": " ", "why": 1}], "skip": []}),
+            &json!({"ignore": [{"rule": "x"}, {"reason": "r"}, {"rule": "y", "reason": " ", "why": 1}, {"rule": "z", "reason": "r", "until": "2027-02-30"}], "skip": []}),
         );
         let (s, e) = from_metadata(&v);
         assert!(s.is_empty());
-        assert_eq!(e.len(), 4, "{e:?}");
+        assert_eq!(e.len(), 5, "{e:?}");
         let (_, e) = from_metadata(&Spanned::from_json(&json!("all")));
         assert_eq!(e.len(), 1);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            Date::parse("2024-02-29"),
+            Some(Date {
+                year: 2024,
+                month: 2,
+                day: 29
+            })
+        );
+        for bad in [
+            "2023-02-29",
+            "2027-13-01",
+            "2027-1-31",
+            "27-01-31",
+            "2027-01-32",
+            "tomorrow",
+            "2027-00-10",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
+        assert_eq!(
+            Date::from_days_since_epoch(19_782).to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(Date::from_days_since_epoch(-1).to_string(), "1969-12-31");
+        assert_eq!(
+            Date::from_days_since_epoch(20_414).to_string(),
+            "2025-11-22"
+        );
+    }
+
+    #[test]
+    fn comment_syntax_and_errors() {
+        let (s, e) = parse_comment(
+            "# iaclint:ignore iam-wildcard-resource, iam-wildcard-action until=2027-01-31 -- X-Ray only",
+            span(),
+            Placement::Line,
+        )
+        .unwrap();
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[1].rule, "iam-wildcard-action");
+        assert_eq!(s[0].reason, "X-Ray only");
+        assert_eq!(s[0].until.unwrap().to_string(), "2027-01-31");
+
+        let (s, e) =
+            parse_comment("//iaclint:ignore a -- b -- c", span(), Placement::Above).unwrap();
+        assert!(e.is_empty());
+        assert_eq!(s[0].reason, "b -- c");
+
+        assert!(parse_comment("# just a comment", span(), Placement::Line).is_none());
+        assert!(parse_comment("# see iaclint:ignore docs", span(), Placement::Line).is_none());
+        assert!(parse_comment("# iaclint:ignored", span(), Placement::Line).is_none());
+
+        for (bad, needle) in [
+            ("# iaclint:ignore a", "no reason"),
+            ("# iaclint:ignore a --  ", "no reason"),
+            ("# iaclint:ignore -- why", "needs a rule id"),
+            ("# iaclint:ignore a until=2027-1-1 -- why", "YYYY-MM-DD"),
+            ("# iaclint:ignore a until=soon -- why", "YYYY-MM-DD"),
+        ] {
+            let (s, e) = parse_comment(bad, span(), Placement::Line).unwrap();
+            assert!(s.is_empty(), "{bad}");
+            assert!(e.iter().any(|m| m.contains(needle)), "{bad}: {e:?}");
+        }
+        let (s, e) =
+            parse_comment("# iaclint:ignore a since=x -- why", span(), Placement::Line).unwrap();
+        assert_eq!(s.len(), 1);
+        assert!(e[0].contains("unknown option"));
+        assert!(
+            Suppression {
+                until: Date::parse("2026-01-01"),
+                ..s[0].clone()
+            }
+            .expired(Date::parse("2026-01-02").unwrap())
+        );
+    }
+
+    #[test]
+    fn hcl_comments_are_found_outside_strings_and_heredocs() {
+        let text = r##"# one
+resource "a" "b" { // two
+  x = "# not a comment // nor this"
+  y = <<EOT
+# not a comment
+// nor this
+EOT
+  z = "${"#"}" # three
+  /* block */
+}
+"##;
+        assert_eq!(
+            comments(Format::Terraform, text),
+            ["# one", "// two", "# three"]
+        );
+    }
+
+    #[test]
+    fn yaml_comments_are_found_outside_strings_and_block_scalars() {
+        let text = "# one\nResources:\n  A: # two\n    Type: 'AWS::S3::Bucket#x'\n    Properties:\n      Script: |\n        # not a comment\n        echo hi # nor this\n      Name: \"a # b\" # three\n      Plain: a#b\n";
+        assert_eq!(
+            comments(Format::Cloudformation, text),
+            ["# one", "# two", "# three"]
+        );
     }
 }

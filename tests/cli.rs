@@ -477,7 +477,7 @@ fn cloudformation_metadata_suppressions() {
     assert_eq!(v["summary"]["suppressed"], 1);
     assert_eq!(v["summary"]["findings"], 0);
 
-    // A suppression for another rule silences nothing.
+    // A suppression for another rule silences nothing, and is reported unused.
     std::fs::write(
         &path,
         template(r#"{"iaclint": {"ignore": [{"rule": "iam-wildcard-action", "reason": "x"}]}}"#),
@@ -486,22 +486,71 @@ fn cloudformation_metadata_suppressions() {
     let (code, v) = json(&["check", p, "--format", "json"]);
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["summary"]["suppressed"], 0);
+    assert_eq!(
+        rule_ids(&v),
+        ["unused-suppression", "iam-wildcard-resource"]
+    );
 
-    // Without a reason: a located error, and the finding is still reported.
+    // Without a reason: an `invalid-suppression` finding at the entry, and the finding is still
+    // reported (not an input error: the rest of the template is fine).
     std::fs::write(
         &path,
         template(r#"{"iaclint": {"ignore": [{"rule": "iam-wildcard-resource"}]}}"#),
     )
     .unwrap();
     let (code, v) = json(&["check", p, "--format", "json"]);
-    assert_eq!(code, 2, "{v}");
-    assert_eq!(v["summary"]["findings"], 1);
-    let e = &v["errors"][0];
-    assert!(
-        e["message"].as_str().unwrap().contains("needs a `reason`"),
-        "{e}"
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["summary"]["errors"], 0);
+    assert_eq!(
+        rule_ids(&v),
+        ["invalid-suppression", "iam-wildcard-resource"]
     );
-    assert_eq!(e["start"]["line"], 5, "{e}");
+    let f = &v["findings"][0];
+    assert!(
+        f["message"].as_str().unwrap().contains("has no reason"),
+        "{f}"
+    );
+    assert_eq!(f["start"]["line"], 5, "{f}");
+
+    // Expired (`until` before today).
+    std::fs::write(
+        &path,
+        template(r#"{"iaclint": {"ignore": [{"rule": "iam-wildcard-resource", "reason": "x", "until": "2026-03-01"}]}}"#),
+    )
+    .unwrap();
+    let (_, v) = json_today("2026-03-01", &["check", p, "--format", "json"]);
+    assert_eq!(
+        v["summary"]["suppressed"], 1,
+        "the last day still counts: {v}"
+    );
+    let (_, v) = json_today("2026-03-02", &["check", p, "--format", "json"]);
+    assert_eq!(v["summary"]["suppressed"], 0);
+    assert_eq!(
+        rule_ids(&v),
+        ["invalid-suppression", "iam-wildcard-resource"]
+    );
+}
+
+/// The rule ids of a JSON report's findings, in order.
+fn rule_ids(v: &serde_json::Value) -> Vec<&str> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect()
+}
+
+/// Like [`json`], with "today" set for `until=` dates.
+fn json_today(today: &str, args: &[&str]) -> (i32, serde_json::Value) {
+    let out = iaclint()
+        .env("IACLINT_TODAY", today)
+        .args(args)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    (out.status.code().unwrap_or(-1), v)
 }
 
 #[test]
@@ -1031,4 +1080,180 @@ fn stdin_usage_errors() {
     let (code, _, stderr) = run_stdin(&["check", "--stdin-filename", "main.tf", "-"], big);
     assert_eq!(code, 2);
     assert!(stderr.contains("byte limit"), "{stderr}");
+}
+
+/// `(line, rule id)` of every finding of a JSON report.
+fn lines_and_rules(v: &serde_json::Value) -> Vec<(u64, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["start"]["line"].as_u64().unwrap(),
+                f["rule_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn expect(pairs: &[(u64, &str)]) -> Vec<(u64, String)> {
+    pairs.iter().map(|(l, r)| (*l, r.to_string())).collect()
+}
+
+#[test]
+fn terraform_suppression_comments() {
+    let dir = "tests/fixtures/suppressions/terraform";
+    let (code, v) = json_today("2026-06-01", &["check", dir, "--format", "json"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["summary"]["errors"], 0);
+    // A line suppression (1), one above a resource with a comment line between (2 statements),
+    // two rules in one comment (2).
+    assert_eq!(v["summary"]["suppressed"], 5, "{v}");
+    assert_eq!(
+        lines_and_rules(&v),
+        expect(&[
+            // No reason: the finding stays.
+            (39, "iam-wildcard-resource"),
+            (39, "invalid-suppression"),
+            // Expired on 2026-01-31.
+            (42, "invalid-suppression"),
+            (45, "iam-wildcard-resource"),
+            // A misspelt rule id.
+            (50, "iam-wildcard-resource"),
+            (50, "invalid-suppression"),
+            // Nothing to silence.
+            (59, "unused-suppression"),
+            // `# iaclint:ignore` inside a string and a heredoc is not a comment.
+            (71, "iam-wildcard-resource"),
+        ])
+    );
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(messages[1].contains("has no reason"), "{}", messages[1]);
+    assert!(
+        messages[2].contains("expired on 2026-01-31 (today is 2026-06-01)"),
+        "{}",
+        messages[2]
+    );
+    assert!(
+        messages[5].contains(
+            "unknown rule `iam-wildcard-resorce` (did you mean `iam-wildcard-resource`?)"
+        ),
+        "{}",
+        messages[5]
+    );
+    assert_eq!(v["findings"][6]["resource"], "aws_iam_role_policy.unused");
+
+    // The day of `until` still counts; the day after, the suppression above `expired` is reported
+    // too once its date is past.
+    let (_, v) = json_today("2027-01-31", &["check", dir, "--format", "json"]);
+    assert_eq!(v["summary"]["suppressed"], 5);
+    let (_, v) = json_today("2027-02-01", &["check", dir, "--format", "json"]);
+    assert_eq!(v["summary"]["suppressed"], 3, "{v}");
+    assert_eq!(
+        lines_and_rules(&v).iter().filter(|(l, _)| *l == 17).count(),
+        1,
+        "the expired suppression above `above` is reported"
+    );
+}
+
+#[test]
+fn suppression_findings_respect_the_rule_selection() {
+    let dir = "tests/fixtures/suppressions/terraform";
+    // `iam-wildcard-action` does not run: its suppressions cannot be unused.
+    let (_, v) = json_today(
+        "2026-06-01",
+        &[
+            "check",
+            dir,
+            "--format",
+            "json",
+            "--skip-rule",
+            "iam-wildcard-action",
+        ],
+    );
+    let ids = rule_ids(&v);
+    assert!(!ids.contains(&"unused-suppression"), "{ids:?}");
+    assert!(ids.contains(&"invalid-suppression"), "{ids:?}");
+    // Only one rule selected: the suppression rules do not run either, but invalid suppressions
+    // still suppress nothing.
+    let (_, v) = json_today(
+        "2026-06-01",
+        &[
+            "check",
+            dir,
+            "--format",
+            "json",
+            "--rule",
+            "iam-wildcard-resource",
+        ],
+    );
+    assert_eq!(
+        rule_ids(&v),
+        ["iam-wildcard-resource"; 4],
+        "{}",
+        v["findings"]
+    );
+    assert_eq!(v["summary"]["suppressed"], 4);
+    // Suppression findings cannot be suppressed.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "# iaclint:ignore unused-suppression -- quiet please\nresource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+    let (code, v) = json(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(rule_ids(&v), ["invalid-suppression"]);
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be suppressed")
+    );
+}
+
+#[test]
+fn cloudformation_suppression_comments() {
+    let dir = "tests/fixtures/suppressions/cloudformation";
+    let (code, v) = json_today("2026-06-01", &["check", dir, "--format", "json"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["summary"]["errors"], 0);
+    // A line suppression (1), one above a resource with a comment line between (2 statements).
+    assert_eq!(v["summary"]["suppressed"], 3, "{v}");
+    assert_eq!(
+        lines_and_rules(&v),
+        expect(&[
+            (35, "iam-wildcard-resource"),
+            (35, "invalid-suppression"),
+            (36, "invalid-suppression"),
+            (45, "iam-wildcard-resource"),
+            (54, "iam-wildcard-resource"),
+            (54, "invalid-suppression"),
+            (64, "unused-suppression"),
+            // `#` inside a quoted string and a block scalar is not a comment.
+            (76, "iam-wildcard-resource"),
+        ])
+    );
+    assert_eq!(v["findings"][1]["resource"], "Reasonless");
+}
+
+#[test]
+fn suppression_comments_human() {
+    let out = iaclint()
+        .env("IACLINT_TODAY", "2026-06-01")
+        .args([
+            "check",
+            "tests/fixtures/suppressions/cloudformation",
+            "--no-color",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }

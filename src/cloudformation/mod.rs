@@ -373,6 +373,14 @@ fn located(file: &SourceFile, id: FileId, span: std::ops::Range<usize>, msg: Str
     }
 }
 
+/// The byte ranges of the comments of a YAML template (none for JSON).
+pub fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
+    if raw::looks_like_json(text) {
+        return Vec::new();
+    }
+    raw::yaml_comments(text)
+}
+
 /// Parses one template (JSON or YAML by extension/content) into a Fragment: one node per resource
 /// (kind Resource, type_name = `Type`, name = logical id, address = logical id, module = the file's
 /// display path, header = span of the logical-id key, span = the resource's whole mapping,
@@ -511,7 +519,7 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
         }
     };
 
-    let mut diagnostics = Vec::new();
+    let mut invalid_suppressions = Vec::new();
     for (idx, body) in resources {
         // A resource-level `Condition`: known false → not created; unknown → may not be.
         if let Some(name) = body.get("Condition").and_then(Raw::as_str) {
@@ -522,10 +530,10 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
             let (suppressions, errors) = crate::suppress::from_metadata(&ev.literal(meta));
             nodes[idx].meta.suppressions = suppressions;
             for (span, message) in errors {
-                diagnostics.push(InputError {
-                    path: file.path.clone(),
-                    span: Some(span.unwrap_or(Span::new(id, meta.span.clone()))),
+                invalid_suppressions.push(crate::suppress::Invalid {
+                    span: span.unwrap_or(Span::new(id, meta.span.clone())),
                     message,
+                    resource: nodes[idx].address.clone(),
                 });
             }
         }
@@ -586,6 +594,7 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
     Ok(Fragment {
         nodes,
         edges,
-        diagnostics,
+        invalid_suppressions,
+        ..Fragment::default()
     })
 }

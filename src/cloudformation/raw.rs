@@ -697,6 +697,31 @@ pub(super) fn parse_yaml(text: &str) -> Result<Raw, RawError> {
     }))
 }
 
+/// The byte ranges of the comments of a YAML text (never inside scalars), up to the first syntax
+/// error.
+pub(super) fn yaml_comments(text: &str) -> Vec<Range<usize>> {
+    let mut opts = granit_parser::Options::default();
+    opts.flow_nesting_limit = MAX_DEPTH + 2;
+    opts.block_nesting_limit = MAX_DEPTH + 2;
+    opts.emit_comments = true;
+    opts.max_buffered_comment_events = 100_000;
+    let mut out = Vec::new();
+    for next in Parser::new_from_str_with_options(text, opts) {
+        let Ok((ev, span)) = next else { break };
+        match ev {
+            Event::Comment(..) => {
+                if let Some(r) = span.byte_range() {
+                    out.push(r);
+                }
+            }
+            Event::StreamEnd => break,
+            _ => {}
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
 /// True when the first non-blank character (after a byte order mark) opens a JSON value.
 pub(super) fn looks_like_json(text: &str) -> bool {
     let t = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();

@@ -46,6 +46,11 @@ impl Rule {
     /// Formats this rule supports (from its selectors).
     pub fn formats(&self) -> BTreeSet<Format> {
         let mut f = BTreeSet::new();
+        if self.spec.engine.is_some() {
+            // Engine rules look at suppressions, which both formats have.
+            f.insert(Format::Terraform);
+            f.insert(Format::Cloudformation);
+        }
         for c in &self.spec.checks {
             // Policy documents are read from Terraform and CloudFormation alike.
             if !c.select.terraform.is_empty() || !c.select.policy_statements.is_empty() {
@@ -348,8 +353,35 @@ fn validate_metadata(spec: &RuleFile) -> Result<(), String> {
     if spec.docs.references.is_empty() {
         return Err("docs.references: list at least one reference".into());
     }
-    if spec.checks.is_empty() {
-        return Err("checks: a rule needs at least one check".into());
+    match &spec.engine {
+        Some(engine) => {
+            let Some((_, ids)) = schema::ENGINES.iter().find(|(e, _)| e == engine) else {
+                return Err(format!(
+                    "engine: unknown engine `{engine}` (known: {})",
+                    schema::ENGINES
+                        .iter()
+                        .map(|(e, _)| format!("`{e}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            };
+            if !ids.contains(&id.as_str()) {
+                return Err(format!(
+                    "engine: the `{engine}` engine implements {}, not `{id}`",
+                    ids.iter()
+                        .map(|i| format!("`{i}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ));
+            }
+            if !spec.checks.is_empty() {
+                return Err("checks: a rule built into the engine has no `checks`".into());
+            }
+        }
+        None if spec.checks.is_empty() => {
+            return Err("checks: a rule needs at least one check (or `engine:`)".into());
+        }
+        None => {}
     }
     Ok(())
 }

@@ -35,13 +35,25 @@ pub struct RuleFile {
     /// Short fix advice shown under every finding.
     pub help: String,
     /// The checks; a finding comes from any of them.
+    #[serde(default)]
     pub checks: Vec<CheckSpec>,
+    /// Instead of `checks`: the rule is built into the engine under this name (see
+    /// [`ENGINES`]); it still has docs and cases run by the harness.
+    #[serde(default)]
+    pub engine: Option<String>,
     /// Named lists referenced from conditions as `{list: name}` (e.g. unscopable actions).
     #[serde(default)]
     pub lists: BTreeMap<String, Vec<String>>,
     /// Inline test cases, run by the rule harness.
     pub cases: Vec<CaseSpec>,
 }
+
+/// Engine-implemented rule families a rule file may name in `engine:`, with the rule ids each
+/// implements.
+pub const ENGINES: &[(&str, &[&str])] = &[(
+    "suppressions",
+    &["invalid-suppression", "unused-suppression"],
+)];
 
 fn default_confidence() -> Confidence {
     Confidence::High

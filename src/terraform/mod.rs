@@ -202,6 +202,11 @@ fn one_char(id: FileId, text: &str, off: usize) -> Span {
     Span::new(id, off..off + len)
 }
 
+/// The byte ranges of the line comments (`#`, `//`) of HCL `text`, outside strings and heredocs.
+pub fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
+    scan::scan(text).comments
+}
+
 /// One Terraform module = one directory of .tf files.
 pub struct ModuleInput<'a> {
     /// Directory as displayed, e.g. `examples/terraform/bad`.
@@ -515,7 +520,7 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
     Fragment {
         nodes,
         edges,
-        diagnostics: Vec::new(),
+        ..Fragment::default()
     }
 }
 

@@ -26,6 +26,8 @@ pub(super) struct Scan {
     /// Newlines inside brackets that are followed by a line starting with `?` or `:` (a
     /// conditional continued on the next line, which Terraform accepts and hcl-edit refuses).
     pub continuations: Vec<usize>,
+    /// Line comments (`#`, `//`), without their line break.
+    pub comments: Vec<std::ops::Range<usize>>,
 }
 
 #[derive(Debug)]
@@ -91,11 +93,15 @@ pub(super) fn scan(text: &str) -> Scan {
                 b'"' => stack.push(Frame::Str(i)),
                 // A line comment and its newline (never marked as a continuation).
                 b'#' => {
-                    i = skip_line(b, i) + 1;
+                    let end = skip_line(b, i);
+                    out.comments.push(i..trim_cr(b, i, end));
+                    i = end + 1;
                     continue;
                 }
                 b'/' if b.get(i + 1) == Some(&b'/') => {
-                    i = skip_line(b, i) + 1;
+                    let end = skip_line(b, i);
+                    out.comments.push(i..trim_cr(b, i, end));
+                    i = end + 1;
                     continue;
                 }
                 b'/' if b.get(i + 1) == Some(&b'*') => {
@@ -176,6 +182,14 @@ pub(super) fn scan(text: &str) -> Scan {
         }
     }
     out
+}
+
+fn trim_cr(b: &[u8], start: usize, end: usize) -> usize {
+    if end > start && b.get(end - 1) == Some(&b'\r') {
+        end - 1
+    } else {
+        end
+    }
 }
 
 fn skip_line(b: &[u8], mut i: usize) -> usize {
