@@ -193,7 +193,7 @@ pub fn from_metadata(iaclint: &Spanned) -> (Vec<Suppression>, Vec<(Option<Span>,
                 .get("reason")
                 .and_then(Spanned::as_str)
                 .map(str::trim)
-                .filter(|r| !r.is_empty());
+                .filter(|r| is_real_reason(r));
             if let Some(k) = entry
                 .keys()
                 .find(|k| !matches!(k.as_str(), "rule" | "reason" | "until"))
@@ -246,6 +246,13 @@ fn display_value(v: &Spanned) -> String {
         Some(s) => s.to_string(),
         None => format!("{:?}", v.val),
     }
+}
+
+/// A reason is text that is not empty and not a placeholder (the language server's quick fix
+/// inserts `TODO: ...` for the user to replace).
+fn is_real_reason(r: &str) -> bool {
+    let r = r.trim();
+    !r.is_empty() && !r.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("todo"))
 }
 
 fn no_reason(rule: &str) -> String {
@@ -311,7 +318,7 @@ pub fn parse_comment(
         ));
         return Some((Vec::new(), errors));
     }
-    let reason = reason.filter(|r| !r.is_empty());
+    let reason = reason.filter(|r| is_real_reason(r));
     let Some(reason) = reason else {
         errors.push(no_reason(&rules.join(",")));
         return Some((Vec::new(), errors));
@@ -578,6 +585,7 @@ mod tests {
         for (bad, needle) in [
             ("# iaclint:ignore a", "no reason"),
             ("# iaclint:ignore a --  ", "no reason"),
+            ("# iaclint:ignore a -- TODO: say why", "no reason"),
             ("# iaclint:ignore -- why", "needs a rule id"),
             ("# iaclint:ignore a until=2027-1-1 -- why", "YYYY-MM-DD"),
             ("# iaclint:ignore a until=soon -- why", "YYYY-MM-DD"),
