@@ -427,6 +427,9 @@ impl Config {
                 f.severity = *s;
             }
         }
+        for (rule, s) in &self.severity {
+            report.severity_overrides.insert(rule.clone(), *s);
+        }
     }
 }
 

@@ -357,6 +357,8 @@ impl<'a> Engine<'a> {
                     resource,
                     help: rule.spec.help.trim().to_string(),
                     cdk_path: None,
+                    resource_header: None,
+                    occurrence: 0,
                 });
             }
         };
@@ -557,6 +559,8 @@ impl<'a> Engine<'a> {
             resource,
             help: help_for(rule, node),
             cdk_path: node.meta.cdk_path.clone(),
+            resource_header: Some(node.header),
+            occurrence: 0,
         }
     }
 

@@ -86,6 +86,13 @@ pub struct Finding {
     pub help: String,
     /// CDK construct path when the resource comes from a CDK template.
     pub cdk_path: Option<String>,
+    /// The resource's header (block type and labels, logical-id key): where a suppression
+    /// comment for the whole resource goes. `None` for findings about suppressions themselves.
+    pub resource_header: Option<Span>,
+    /// 0 for the first finding of this rule with the same file, resource and primary text, 1 for
+    /// the next (in position order), ...: keeps fingerprints distinct when a resource repeats the
+    /// same mistake (two statements with `Resource = "*"`).
+    pub occurrence: usize,
 }
 
 /// A file that could not be read or parsed. The run goes on with the other files.
@@ -116,6 +123,9 @@ impl Finding {
         ] {
             h.write(part.as_bytes());
             h.write(&[0]);
+        }
+        if self.occurrence > 0 {
+            h.write(&self.occurrence.to_le_bytes());
         }
         format!("{:016x}", h.0)
     }

@@ -56,6 +56,9 @@ pub struct Report {
     pub files: usize,
     /// Ids of the rules that ran (the `--rule`/`--skip-rule` selection), in registry order.
     pub rules: Vec<String>,
+    /// Per-rule severities that replace the rule's own (from the configuration); renderers that
+    /// describe rules (SARIF) use them too.
+    pub severity_overrides: std::collections::BTreeMap<String, crate::finding::Severity>,
 }
 
 /// In-memory input: `(display path, text)` pairs, for tests and the rule harness.
@@ -319,6 +322,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
                 &b.message,
             ))
     });
+    number_occurrences(&sources, &mut findings);
     errors.sort_by(|a, b| {
         (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
     });
@@ -331,6 +335,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         errors,
         files,
         rules,
+        severity_overrides: Default::default(),
     })
 }
 
@@ -545,4 +550,25 @@ fn module_siblings(
             }
         })
         .collect()
+}
+
+/// Numbers findings that would otherwise share a fingerprint (same rule, file, resource and
+/// primary text), in position order, so each keeps its own identity in baselines and SARIF.
+fn number_occurrences(sources: &Sources, findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<
+        (String, crate::source::FileId, String, String),
+        usize,
+    > = std::collections::HashMap::new();
+    for f in findings.iter_mut() {
+        let text = sources.get(f.primary.span.file).slice(f.primary.span);
+        let key = (
+            f.rule_id.clone(),
+            f.primary.span.file,
+            f.resource.clone(),
+            text.split_whitespace().collect::<Vec<_>>().join(" "),
+        );
+        let n = seen.entry(key).or_insert(0);
+        f.occurrence = *n;
+        *n += 1;
+    }
 }

@@ -115,6 +115,10 @@ struct Published {
     diagnostic: Diagnostic,
     /// The rule id (`None` for parse errors).
     rule: Option<String>,
+    /// The (0-based) line of the resource's header in this document: a suppression comment on
+    /// the line above it silences the rule for the whole resource. `None` when the resource is
+    /// in another file or the finding is not about a resource.
+    header_line: Option<u32>,
 }
 
 struct Server<'a> {
@@ -305,7 +309,9 @@ impl Server<'_> {
         })
     }
 
-    /// "Suppress `rule` here": a comment on the line above each finding in the range.
+    /// "Suppress `rule` for this resource": a comment on the line above the resource's header,
+    /// the placement a suppression comment always accepts (a comment above an attribute inside
+    /// a resource would be an `invalid-suppression`).
     fn code_actions(&self, p: CodeActionParams) -> Vec<CodeActionOrCommand> {
         let uri = p.text_document.uri;
         let Some(doc) = self.docs.get(&uri) else {
@@ -319,7 +325,7 @@ impl Server<'_> {
         for d in &doc.published {
             let r = d.diagnostic.range;
             let Some(rule) = &d.rule else { continue };
-            let line = r.start.line;
+            let Some(line) = d.header_line else { continue };
             if !overlaps(r, p.range) || seen.contains(&(line, rule.as_str())) {
                 continue;
             }
@@ -329,7 +335,9 @@ impl Server<'_> {
                 new_text: suppression_comment(&doc.text, line as usize, rule),
             };
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("Suppress `{rule}` here (iaclint:ignore, with a reason)"),
+                title: format!(
+                    "Suppress `{rule}` for this resource (iaclint:ignore, with a reason)"
+                ),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![d.diagnostic.clone()]),
                 edit: Some(WorkspaceEdit {
@@ -412,7 +420,10 @@ fn diagnostics(report: &lint::Report) -> Vec<Published> {
         if let Some(c) = &f.cdk_path {
             message.push_str(&format!(" (CDK construct {c})"));
         }
-        if !f.primary.message.is_empty() && f.primary.message != f.message {
+        if !f.primary.message.is_empty()
+            && f.primary.message != f.message
+            && !f.message.ends_with(&f.primary.message)
+        {
             message.push_str(&format!("\n{}", f.primary.message));
         }
         message.push_str(&format!("\nhelp: {}", f.help));
@@ -427,6 +438,10 @@ fn diagnostics(report: &lint::Report) -> Vec<Published> {
                 ..Default::default()
             },
             rule: Some(f.rule_id.clone()),
+            header_line: f
+                .resource_header
+                .filter(|h| h.file == f.primary.span.file)
+                .map(|h| range(file, h).start.line),
         });
     }
     for e in &report.errors {
@@ -456,6 +471,7 @@ fn diagnostics(report: &lint::Report) -> Vec<Published> {
                 ..Default::default()
             },
             rule: None,
+            header_line: None,
         });
     }
     out

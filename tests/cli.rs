@@ -1257,3 +1257,65 @@ fn suppression_comments_human() {
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
+
+#[test]
+fn repeated_mistakes_in_one_resource_have_distinct_fingerprints() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"resource "aws_iam_role_policy" "p" {
+  role = "app"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = "s3:GetObject", Resource = "*" },
+      { Effect = "Allow", Action = "sqs:SendMessage", Resource = "*" },
+    ]
+  })
+}
+"#,
+    )
+    .unwrap();
+    let (_, v) = json(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let prints: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(prints.len(), 2, "{v}");
+    assert_ne!(prints[0], prints[1]);
+}
+
+#[test]
+fn sarif_rules_follow_severity_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".iaclint.toml"),
+        "[rules.severity]\n\"iam-wildcard-action\" = \"low\"\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/malformed/ok.tf"
+        ),
+        dir.path().join("main.tf"),
+    )
+    .unwrap();
+    let out = iaclint()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rule = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "iam-wildcard-action")
+        .unwrap()
+        .clone();
+    assert_eq!(rule["properties"]["security-severity"], "3.0", "{rule}");
+    assert_eq!(rule["defaultConfiguration"]["level"], "warning", "{rule}");
+}

@@ -246,7 +246,8 @@ fn lsp_session_diagnostics_hover_code_action_fix_shutdown() {
     );
     assert_eq!(nothing, Value::Null);
 
-    // Code action: a suppression comment on the line above, indented like the line.
+    // Code action: a suppression comment above the resource (the finding is inside it), which
+    // is where a suppression for the whole resource goes.
     let actions = c.request(
         "textDocument/codeAction",
         json!({
@@ -264,29 +265,62 @@ fn lsp_session_diagnostics_hover_code_action_fix_shutdown() {
     let edits = suppress["edit"]["changes"][uri.as_str()]
         .as_array()
         .unwrap();
-    let line = action["range"]["start"]["line"].clone();
+    let header = bad
+        .lines()
+        .position(|l| l.starts_with("resource \"aws_iam_role_policy\""))
+        .unwrap();
     assert_eq!(
         edits[0]["range"],
-        json!({"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}})
+        json!({"start": {"line": header, "character": 0}, "end": {"line": header, "character": 0}})
     );
     let comment = edits[0]["newText"].as_str().unwrap();
     assert!(
-        comment.starts_with("    # iaclint:ignore iam-wildcard-action -- ")
-            && comment.ends_with('\n'),
+        comment.starts_with("# iaclint:ignore iam-wildcard-action -- ") && comment.ends_with('\n'),
         "{comment:?}"
     );
+    // Applied as is, the TODO is not a reason: the finding stays, the comment is reported.
+    let mut lines: Vec<&str> = bad.split_inclusive('\n').collect();
+    lines.insert(header, comment);
+    let with_todo = lines.concat();
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": with_todo}]}),
+    );
+    let codes: Vec<Value> = c
+        .diagnostics(&uri)
+        .iter()
+        .map(|d| d["code"].clone())
+        .collect();
+    assert!(codes.contains(&json!("invalid-suppression")), "{codes:?}");
+    assert!(codes.contains(&json!("iam-wildcard-action")), "{codes:?}");
+    // With a reason, it suppresses the finding.
+    let with_reason = with_todo.replace(
+        "TODO: say why this finding does not apply",
+        "break-glass role, reviewed quarterly",
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": with_reason}]}),
+    );
+    let codes: Vec<Value> = c
+        .diagnostics(&uri)
+        .iter()
+        .map(|d| d["code"].clone())
+        .collect();
+    assert!(!codes.contains(&json!("iam-wildcard-action")), "{codes:?}");
+    assert!(!codes.contains(&json!("invalid-suppression")), "{codes:?}");
 
     // Fixed: no diagnostics.
     c.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": fixed}]}),
     );
     assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
 
     // Broken: a parse error is a diagnostic.
     c.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 3},
+        json!({"textDocument": {"uri": uri, "version": 5},
                "contentChanges": [{"text": "resource \"aws_s3_bucket\" \"b\" {\n"}]}),
     );
     let diags = c.diagnostics(&uri);

@@ -213,7 +213,9 @@ fn pascal_case(id: &str) -> String {
         .collect()
 }
 
-fn rule_descriptor(r: &Rule) -> ReportingDescriptor<'_> {
+/// A rule's descriptor; `severity` is the rule's own or the configuration's override, so the
+/// level and `security-severity` GitHub shows follow the project's choice.
+fn rule_descriptor(r: &Rule, severity: Severity) -> ReportingDescriptor<'_> {
     let s = &r.spec;
     let docs = r.docs_markdown();
     ReportingDescriptor {
@@ -228,12 +230,12 @@ fn rule_descriptor(r: &Rule) -> ReportingDescriptor<'_> {
             markdown: docs,
         },
         default_configuration: Configuration {
-            level: level(s.severity),
+            level: level(severity),
         },
         properties: RuleProperties {
             tags: [&s.category, "security"],
             precision: precision(s.confidence),
-            security_severity: security_severity(s.severity),
+            security_severity: security_severity(severity),
         },
     }
 }
@@ -414,7 +416,17 @@ pub fn render(report: &Report, ctx: &RenderContext<'_>, out: &mut dyn Write) -> 
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: information_uri(),
-                    rules: rules.into_iter().map(rule_descriptor).collect(),
+                    rules: rules
+                        .into_iter()
+                        .map(|r| {
+                            let severity = report
+                                .severity_overrides
+                                .get(r.id())
+                                .copied()
+                                .unwrap_or(r.spec.severity);
+                            rule_descriptor(r, severity)
+                        })
+                        .collect(),
                 },
             },
             invocations: [Invocation {
