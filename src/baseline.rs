@@ -80,7 +80,8 @@ impl Baseline {
             format!(
                 "{shown}:{}:{}: not a baseline file: {e}",
                 e.line(),
-                e.column()
+                // serde_json says column 0 for an error before the first character of a line.
+                e.column().max(1)
             )
         })?;
         if b.version != VERSION {
