@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -184,17 +184,7 @@ pub fn absolute(path: &Path) -> PathBuf {
             .map(|c| c.join(path))
             .unwrap_or_else(|_| path.to_path_buf())
     };
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    crate::discover::normalize_path(&joined)
 }
 
 /// The `.iaclint.toml` that applies to `start` (a file or directory): the first found walking up

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use serde::Serialize;
 
@@ -257,21 +257,6 @@ fn percent_encode(path: &str, keep_colon: bool) -> String {
     out
 }
 
-/// Removes `.` and resolves `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// A `file:///` URI for an absolute path (a trailing `/` when `dir`).
 fn file_uri(path: &Path, dir: bool) -> String {
     let mut s = path.to_string_lossy().replace('\\', "/");
@@ -291,7 +276,7 @@ fn artifact(path: &str, src_root: &Path) -> ArtifactLocation {
     let p = Path::new(path);
     let outside = p.is_absolute() || p.components().any(|c| c == Component::ParentDir);
     if outside {
-        let abs = normalize(&src_root.join(p));
+        let abs = crate::discover::normalize_path(&src_root.join(p));
         ArtifactLocation {
             uri: file_uri(&abs, false),
             uri_base_id: None,
