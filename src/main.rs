@@ -242,14 +242,14 @@ fn main() -> ExitCode {
             let mut out = io::stdout().lock();
             let _ = writeln!(
                 out,
-                "{:<36} {:<8} {:<16} TITLE",
+                "{:<36} {:<8} {:<34} TITLE",
                 "ID", "SEVERITY", "FORMATS"
             );
             for r in registry.rules() {
                 let formats: Vec<&str> = r.formats().iter().map(|f| f.as_str()).collect();
                 let _ = writeln!(
                     out,
-                    "{:<36} {:<8} {:<16} {}",
+                    "{:<36} {:<8} {:<34} {}",
                     r.id(),
                     r.spec.severity.as_str(),
                     formats.join(","),
