@@ -4,11 +4,15 @@
 //! module with a small public surface:
 //!
 //! - [`discover`] walks paths; [`source`] keeps each file's text once;
-//! - [`terraform`] parses HCL and builds graph [`graph::Fragment`]s with evaluated, spanned values;
+//! - [`terraform`] and [`cloudformation`] parse their formats into graph [`graph::Fragment`]s
+//!   with evaluated, spanned values;
 //! - [`graph`] merges them into one [`graph::ResourceGraph`] with a reverse index;
 //! - [`policy`] normalizes IAM policy documents and answers "is this allowed?";
 //! - [`rules`] loads the declarative rule pack, [`engine`] evaluates it;
+//! - [`suppress`], [`config`] and [`baseline`] decide what is reported;
 //! - [`report`] renders findings; [`lint`] runs the whole pipeline; [`lsp`] serves editors.
+
+#![warn(missing_docs)]
 
 pub mod baseline;
 pub mod cloudformation;
