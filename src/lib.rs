@@ -27,3 +27,4 @@ pub mod source;
 pub mod suppress;
 pub mod terraform;
 pub mod value;
+pub mod workflow;
