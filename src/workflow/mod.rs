@@ -369,6 +369,27 @@ mod tests {
     }
 
     #[test]
+    fn discovery() {
+        use crate::discover::{InputKind, input_kind};
+        use std::path::Path;
+        for p in [
+            ".github/workflows/ci.yml",
+            "repo/.github/workflows/deploy.yaml",
+            "action.yml",
+            "tools/setup/action.yaml",
+        ] {
+            assert_eq!(input_kind(Path::new(p)), Some(InputKind::Workflow), "{p}");
+        }
+        for p in [
+            ".github/workflows/sub/x.yml",
+            "workflows/ci.yml",
+            ".github/dependabot.yml",
+        ] {
+            assert_ne!(input_kind(Path::new(p)), Some(InputKind::Workflow), "{p}");
+        }
+    }
+
+    #[test]
     fn composite_actions() {
         let text =
             "name: x\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n";
