@@ -37,6 +37,8 @@ pub enum InputKind {
     TerraformVars,
     /// JSON or YAML that may be a CloudFormation template (decided from the content).
     TemplateCandidate,
+    /// A GitHub Actions workflow (`.github/workflows/*.yml`) or action (`action.yml`).
+    Workflow,
 }
 
 /// JSON/YAML files that are never templates, skipped without reading them.
@@ -65,6 +67,8 @@ pub fn input_kind(path: &Path) -> Option<InputKind> {
         Some(InputKind::TerraformConfig)
     } else if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {
         Some(InputKind::TerraformVars)
+    } else if is_workflow(path, name) {
+        Some(InputKind::Workflow)
     } else if DATA_EXTENSIONS.iter().any(|e| name.ends_with(e))
         && !NOT_TEMPLATES.contains(&name)
         && !name.ends_with(".assets.json")
@@ -74,6 +78,21 @@ pub fn input_kind(path: &Path) -> Option<InputKind> {
     } else {
         None
     }
+}
+
+/// `.github/workflows/*.yml|*.yaml` (directly in that directory), or `action.yml|action.yaml`
+/// anywhere.
+fn is_workflow(path: &Path, name: &str) -> bool {
+    if name == "action.yml" || name == "action.yaml" {
+        return true;
+    }
+    if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
+        return false;
+    }
+    let mut dirs = path.parent().into_iter().flat_map(|p| p.components().rev());
+    let parent = dirs.next().and_then(|c| c.as_os_str().to_str());
+    let grand = dirs.next().and_then(|c| c.as_os_str().to_str());
+    parent == Some("workflows") && grand == Some(".github")
 }
 
 const SKIPPED_DIRS: &[&str] = &[".terraform", "node_modules", ".git"];
@@ -109,7 +128,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                     path: display_path(p),
                     span: None,
                     message: "not a file iaclint reads (expected *.tf, terraform.tfvars, \
-                              *.auto.tfvars, or a CloudFormation template in JSON or YAML)"
+                              *.auto.tfvars, a CloudFormation template in JSON or YAML, or a GitHub \
+                              Actions workflow or action.yml)"
                         .into(),
                 });
             }

@@ -241,7 +241,8 @@ impl<'a> Engine<'a> {
             .terraform
             .iter()
             .map(|t| (Format::Terraform, t))
-            .chain(c.cloudformation.iter().map(|t| (Format::Cloudformation, t)));
+            .chain(c.cloudformation.iter().map(|t| (Format::Cloudformation, t)))
+            .chain(c.workflow.iter().map(|t| (Format::Workflow, t)));
         for (format, t) in typed {
             let native = t.strip_prefix("data.").unwrap_or(t);
             out.extend(

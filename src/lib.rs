@@ -31,3 +31,4 @@ pub mod source;
 pub mod suppress;
 pub mod terraform;
 pub mod value;
+pub mod workflow;

@@ -13,7 +13,7 @@ use crate::graph::{GraphBuilder, ResourceGraph};
 use crate::policy;
 use crate::rules::Registry;
 use crate::source::{FileId, SourceFile, Sources, Span};
-use crate::{cloudformation, terraform};
+use crate::{cloudformation, terraform, workflow};
 
 /// Files larger than this are reported, not read (untrusted input must not exhaust memory).
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -349,11 +349,19 @@ pub fn build_graph(
     // one Terraform module.
     let mut modules: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
     let mut templates = Vec::new();
+    let mut workflows = Vec::new();
     for id in ids {
         let path = &sources.get(*id).path;
-        if discover::input_kind(Path::new(path)) == Some(InputKind::TemplateCandidate) {
-            templates.push(*id);
-            continue;
+        match discover::input_kind(Path::new(path)) {
+            Some(InputKind::TemplateCandidate) => {
+                templates.push(*id);
+                continue;
+            }
+            Some(InputKind::Workflow) => {
+                workflows.push(*id);
+                continue;
+            }
+            _ => {}
         }
         let dir = match path.rfind('/') {
             Some(i) => path[..i].to_string(),
@@ -364,6 +372,11 @@ pub fn build_graph(
     let built_templates: Vec<Result<crate::graph::Fragment, InputError>> = templates
         .par_iter()
         .map(|id| cloudformation::build_template(*id, sources.get(*id)))
+        .chain(
+            workflows
+                .par_iter()
+                .map(|id| workflow::build_workflow(*id, sources.get(*id))),
+        )
         .collect();
     // Parse and build one module at a time per thread, dropping its syntax trees as soon as its
     // fragment is built: peak memory is the graph plus a few modules' trees, not every tree.
@@ -418,7 +431,7 @@ fn build_module(
             Some(InputKind::TerraformVars) => input.tfvars.push((*id, file, body)),
             Some(InputKind::TerraformConfig) => input.files.push((*id, file, body)),
             // Other `.tfvars` named explicitly: checked for syntax only. (Templates never get here.)
-            None | Some(InputKind::TemplateCandidate) => {}
+            None | Some(InputKind::TemplateCandidate | InputKind::Workflow) => {}
         }
     }
     input.files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
@@ -456,7 +469,8 @@ pub fn lint_buffer(
                 path: display.clone(),
                 span: None,
                 message: "not a file iaclint reads (expected *.tf, terraform.tfvars, \
-                          *.auto.tfvars, or a CloudFormation template in JSON or YAML)"
+                          *.auto.tfvars, a CloudFormation template in JSON or YAML, or a GitHub \
+                          Actions workflow or action.yml)"
                     .into(),
             },
             offset: 0,

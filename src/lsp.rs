@@ -376,7 +376,7 @@ fn is_terraform(path: &Path) -> bool {
 /// sends (any YAML file, say) get no diagnostics.
 fn lintable(path: &Path, text: &str) -> bool {
     match discover::input_kind(path) {
-        Some(InputKind::TerraformConfig | InputKind::TerraformVars) => true,
+        Some(InputKind::TerraformConfig | InputKind::TerraformVars | InputKind::Workflow) => true,
         Some(InputKind::TemplateCandidate) => {
             cloudformation::looks_like_template(&path.to_string_lossy(), text)
         }

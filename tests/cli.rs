@@ -415,6 +415,17 @@ fn output_is_deterministic_across_runs() {
 }
 
 #[test]
+fn workflow_examples() {
+    let (code, stdout, _) = run(&["check", "examples/workflows/bad", "--no-color"]);
+    assert_eq!(code, 1, "{stdout}");
+    insta::assert_snapshot!(stdout);
+    let (code, v) = json(&["check", "examples/workflows/fixed", "--format", "json"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{v}");
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+}
+
+#[test]
 fn cloudformation_and_cdk_examples() {
     for dir in ["examples/cloudformation/bad", "examples/cdk/cdk.out"] {
         let (code, stdout, _) = run(&["check", dir, "--no-color"]);

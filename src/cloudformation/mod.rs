@@ -81,7 +81,7 @@
 //! [`Val::Unknown`]: crate::value::Val::Unknown
 
 mod eval;
-mod raw;
+pub(crate) mod raw;
 
 #[cfg(test)]
 mod tests;

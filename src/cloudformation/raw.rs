@@ -18,21 +18,21 @@ pub const MAX_NODES: usize = 1_000_000;
 
 /// A literal value with its byte range in the file.
 #[derive(Clone, Debug)]
-pub(super) struct Raw {
+pub(crate) struct Raw {
     pub v: RawVal,
     pub span: Range<usize>,
 }
 
 /// A mapping key with its byte range.
 #[derive(Clone, Debug)]
-pub(super) struct Key {
+pub(crate) struct Key {
     pub name: String,
     pub span: Range<usize>,
 }
 
 /// The literal value kinds.
 #[derive(Clone, Debug)]
-pub(super) enum RawVal {
+pub(crate) enum RawVal {
     Null,
     Bool(bool),
     Num(f64),
@@ -82,7 +82,7 @@ impl Raw {
 
 /// A parse error: a byte range and a message.
 #[derive(Debug)]
-pub(super) struct RawError {
+pub(crate) struct RawError {
     pub span: Range<usize>,
     pub message: String,
 }
@@ -493,7 +493,7 @@ impl YamlBuilder<'_> {
                                 return Err(err(
                                     node.span,
                                     "a mapping key that is itself a sequence or mapping is not \
-                                     supported in a CloudFormation template",
+                                     supported",
                                 ));
                             }
                         };
@@ -644,7 +644,7 @@ impl YamlBuilder<'_> {
 }
 
 /// Parses the first document of a YAML stream.
-pub(super) fn parse_yaml(text: &str) -> Result<Raw, RawError> {
+pub(crate) fn parse_yaml(text: &str) -> Result<Raw, RawError> {
     let mut opts = granit_parser::Options::default();
     opts.flow_nesting_limit = MAX_DEPTH + 2;
     opts.block_nesting_limit = MAX_DEPTH + 2;

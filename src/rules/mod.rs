@@ -59,6 +59,9 @@ impl Rule {
             if !c.select.cloudformation.is_empty() || !c.select.policy_statements.is_empty() {
                 f.insert(Format::Cloudformation);
             }
+            if !c.select.workflow.is_empty() {
+                f.insert(Format::Workflow);
+            }
         }
         f
     }
@@ -114,6 +117,8 @@ pub struct Check {
     pub terraform: Vec<String>,
     /// CloudFormation types.
     pub cloudformation: Vec<String>,
+    /// GitHub Actions node types.
+    pub workflow: Vec<String>,
     /// Policy kinds whose statements are subjects.
     pub policy_statements: Vec<crate::policy::PolicyKind>,
     /// Applicability.
@@ -426,10 +431,24 @@ fn compile_check(c: &CheckSpec, spec: &RuleFile) -> Result<Check, String> {
             format!("select.policy_statements: unknown policy kind `{k}` (expected identity, trust, key, resource or boundary)")
         })?);
     }
-    if c.select.terraform.is_empty() && c.select.cloudformation.is_empty() && kinds.is_empty() {
+    if c.select.terraform.is_empty()
+        && c.select.cloudformation.is_empty()
+        && c.select.workflow.is_empty()
+        && kinds.is_empty()
+    {
         return Err(
-            "select: selects nothing (give terraform, cloudformation or policy_statements)".into(),
+            "select: selects nothing (give terraform, cloudformation, workflow or \
+             policy_statements)"
+                .into(),
         );
+    }
+    for t in &c.select.workflow {
+        if !crate::workflow::TYPES.contains(&t.as_str()) {
+            return Err(format!(
+                "select.workflow: unknown type `{t}` (expected {})",
+                crate::workflow::TYPES.join(", ")
+            ));
+        }
     }
     let (cond, forbid) = match (&c.require, &c.forbid) {
         (Some(r), None) => (compile(r, spec).map_err(|m| format!("require.{m}"))?, false),
@@ -450,6 +469,7 @@ fn compile_check(c: &CheckSpec, spec: &RuleFile) -> Result<Check, String> {
     Ok(Check {
         terraform: c.select.terraform.clone(),
         cloudformation: c.select.cloudformation.clone(),
+        workflow: c.select.workflow.clone(),
         policy_statements: kinds,
         when,
         cond,

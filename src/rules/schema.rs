@@ -131,6 +131,9 @@ pub struct SelectSpec {
     /// CloudFormation types (`AWS::ECS::Service`).
     #[serde(default)]
     pub cloudformation: Vec<String>,
+    /// GitHub Actions node types (`gha:workflow`, `gha:job`, `gha:step`, `gha:action`).
+    #[serde(default)]
+    pub workflow: Vec<String>,
     /// Statements of normalized IAM policy documents of these kinds
     /// (`identity`, `trust`, `key`, `resource`, `boundary`).
     #[serde(default)]

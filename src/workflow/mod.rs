@@ -1,0 +1,432 @@
+//! The GitHub Actions front end: workflows (`.github/workflows/*.yml`) and composite actions
+//! (`action.yml`) become graph nodes of format [`Format::Workflow`].
+//!
+//! # What becomes a node
+//!
+//! All nodes are of kind [`NodeKind::Resource`]; `module` is the file's display path.
+//!
+//! - `gha:workflow`: one per workflow file. Address and name = the file path
+//!   (`.github/workflows/ci.yml`); header = the first top-level key; attrs = the document as
+//!   written (`name`, `on`, `permissions`, `env`, `jobs`, ...), where each job is shown without its
+//!   `steps` (they are nodes of their own). YAML 1.2 keeps `on` a string key, never `true`.
+//! - `gha:job`: one per entry of `jobs`. Name = the job id, address = `<file>#jobs.<id>`, header =
+//!   the job's key, attrs = the job mapping as written without `steps` (`runs-on`, `permissions`,
+//!   `env`, `uses` of a reusable workflow, ...).
+//! - `gha:step`: one per item of a job's `steps` (and of a composite action's `runs.steps`).
+//!   Name = the step's `id`, else its index; address = `<file>#jobs.<id>.steps[<n>]` (composite:
+//!   `<file>#runs.steps[<n>]`); header = the first key of the step (the `- ` line); attrs = the
+//!   step mapping as written (`uses`, `with`, `env`, `run`, `shell`, `name`, `id`, `if`).
+//! - `gha:action`: one per composite (or any) action file, address = the file path, attrs = the
+//!   document as written with `runs.steps` left out.
+//!
+//! Every value keeps its byte span; expressions (`${{ secrets.X }}`) stay strings.
+//!
+//! # Edges
+//!
+//! Containment only: step → its job (or its action), job → its workflow, each with an empty
+//! route, no attribute and the span of the contained node's header.
+//!
+//! # Errors
+//!
+//! Invalid YAML, a top level that is not a mapping, `jobs` that is not a mapping, a job or step
+//! that is not a mapping, `steps` that is not a sequence, and an unterminated `${{` in any string
+//! are errors located at the problem. Nesting and alias expansion are bounded exactly as for
+//! CloudFormation ([`crate::cloudformation::MAX_DEPTH`], [`crate::cloudformation::MAX_NODES`]),
+//! since the same reader is used.
+
+use indexmap::IndexMap;
+
+use crate::cloudformation::raw::{self, Raw, RawVal};
+use crate::finding::InputError;
+use crate::graph::{Edge, Format, Fragment, Node, NodeId, NodeKind, NodeMeta};
+use crate::source::{FileId, SourceFile, Span};
+use crate::value::{Spanned, Val};
+
+/// The `type_name` of a workflow node.
+pub const WORKFLOW_TYPE: &str = "gha:workflow";
+/// The `type_name` of a job node.
+pub const JOB_TYPE: &str = "gha:job";
+/// The `type_name` of a step node.
+pub const STEP_TYPE: &str = "gha:step";
+/// The `type_name` of an action (`action.yml`) node.
+pub const ACTION_TYPE: &str = "gha:action";
+
+/// Every workflow node type, as rules select them.
+pub const TYPES: &[&str] = &[WORKFLOW_TYPE, JOB_TYPE, STEP_TYPE, ACTION_TYPE];
+
+/// True for an action metadata file (`action.yml`/`action.yaml`), as opposed to a workflow.
+pub fn is_action_file(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name == "action.yml" || name == "action.yaml"
+}
+
+struct Ctx<'a> {
+    id: FileId,
+    file: &'a SourceFile,
+}
+
+impl Ctx<'_> {
+    fn span(&self, r: &std::ops::Range<usize>) -> Span {
+        Span::new(self.id, r.clone())
+    }
+
+    fn error(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> InputError {
+        InputError {
+            path: self.file.path.clone(),
+            span: Some(self.span(&span)),
+            message: message.into(),
+        }
+    }
+
+    /// The literal value of `r`, leaving out the mapping members named in `skip`.
+    fn literal(&self, r: &Raw, skip: &[&str]) -> Result<Spanned, InputError> {
+        let val = match &r.v {
+            RawVal::Null => Val::Null,
+            RawVal::Bool(b) => Val::Bool(*b),
+            RawVal::Num(n) => Val::Number(*n),
+            RawVal::Str(s) => {
+                self.check_expressions(s, r)?;
+                Val::String(s.clone())
+            }
+            RawVal::Seq(items) => Val::Array(
+                items
+                    .iter()
+                    .map(|x| self.literal(x, &[]))
+                    .collect::<Result<_, _>>()?,
+            ),
+            RawVal::Map(m) => {
+                let mut out = IndexMap::new();
+                for (k, v) in m {
+                    if skip.contains(&k.name.as_str()) {
+                        continue;
+                    }
+                    out.insert(k.name.clone(), self.literal(v, &[])?);
+                }
+                Val::Object(Box::new(out))
+            }
+        };
+        Ok(Spanned::new(val, Some(self.span(&r.span))))
+    }
+
+    /// An unterminated `${{` is an error at the `${{` (when the scalar is written as is) or at the
+    /// scalar.
+    fn check_expressions(&self, s: &str, r: &Raw) -> Result<(), InputError> {
+        let mut rest = 0;
+        while let Some(i) = s[rest..].find("${{") {
+            let open = rest + i;
+            match s[open + 3..].find("}}") {
+                Some(j) => rest = open + 3 + j + 2,
+                None => {
+                    let written = self.file.text.get(r.span.clone()).unwrap_or("");
+                    let span = match written.find(&s[open..]) {
+                        Some(k) if written.matches("${{").count() == s.matches("${{").count() => {
+                            let start = r.span.start + k;
+                            start..start + 3
+                        }
+                        _ => r.span.clone(),
+                    };
+                    return Err(self.error(span, "unterminated expression: `${{` without `}}`"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The span of the first key of a mapping (or the value itself).
+fn first_key(r: &Raw) -> std::ops::Range<usize> {
+    match r.entries().and_then(|e| e.first()) {
+        Some((k, _)) => k.span.clone(),
+        None => r.span.clone(),
+    }
+}
+
+/// Parses one workflow or action file into a Fragment (see the module docs for the shape).
+pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputError> {
+    let cx = Ctx { id, file };
+    let root = raw::parse_yaml(&file.text).map_err(|e| cx.error(e.span, e.message))?;
+    let action = is_action_file(&file.path);
+    if root.entries().is_none() {
+        return Err(cx.error(
+            root.span.clone(),
+            if action {
+                "an action file must be a mapping at the top level"
+            } else {
+                "a workflow must be a mapping at the top level"
+            },
+        ));
+    }
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut edges: Vec<Edge> = Vec::new();
+    let node = |type_name: &str, name: String, address: String, span, header, attrs| Node {
+        id: NodeId(0),
+        format: Format::Workflow,
+        kind: NodeKind::Resource,
+        type_name: type_name.to_string(),
+        name,
+        address,
+        module: file.path.clone(),
+        file: id,
+        span,
+        header,
+        attrs,
+        meta: NodeMeta::default(),
+    };
+
+    // Steps of a job or action: nodes with an edge to `parent`.
+    let steps = |nodes: &mut Vec<Node>,
+                 edges: &mut Vec<Edge>,
+                 parent: usize,
+                 prefix: &str,
+                 list: &Raw|
+     -> Result<(), InputError> {
+        let RawVal::Seq(items) = &list.v else {
+            return Err(cx.error(list.span.clone(), "`steps` must be a sequence of steps"));
+        };
+        for (n, step) in items.iter().enumerate() {
+            if step.entries().is_none() {
+                return Err(cx.error(step.span.clone(), "a step must be a mapping"));
+            }
+            let header = cx.span(&first_key(step));
+            let name = step
+                .get("id")
+                .and_then(Raw::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| n.to_string());
+            let idx = nodes.len();
+            nodes.push(node(
+                STEP_TYPE,
+                name,
+                format!("{}#{prefix}steps[{n}]", file.path),
+                cx.span(&step.span),
+                header,
+                cx.literal(step, &[])?,
+            ));
+            edges.push(Edge {
+                from: NodeId(idx as u32),
+                route: Vec::new(),
+                to: NodeId(parent as u32),
+                attr: None,
+                span: Some(header),
+            });
+        }
+        Ok(())
+    };
+
+    if action {
+        let mut attrs = cx.literal(&root, &[])?;
+        let runs = root.get("runs");
+        if let Val::Object(m) = &mut attrs.val
+            && let Some(r) = runs
+        {
+            m.insert("runs".into(), cx.literal(r, &["steps"])?);
+        }
+        nodes.push(node(
+            ACTION_TYPE,
+            file.path.clone(),
+            file.path.clone(),
+            cx.span(&root.span),
+            cx.span(&first_key(&root)),
+            attrs,
+        ));
+        if let Some(list) = runs.and_then(|r| r.get("steps")) {
+            steps(&mut nodes, &mut edges, 0, "runs.", list)?;
+        }
+        return Ok(Fragment {
+            nodes,
+            edges,
+            ..Fragment::default()
+        });
+    }
+
+    let mut attrs = cx.literal(&root, &["jobs"])?;
+    nodes.push(node(
+        WORKFLOW_TYPE,
+        file.path.clone(),
+        file.path.clone(),
+        cx.span(&root.span),
+        cx.span(&first_key(&root)),
+        Spanned::bare(Val::Null),
+    ));
+    let mut jobs_attr: IndexMap<String, Spanned> = IndexMap::new();
+    if let Some((jkey, jobs)) = root
+        .entries()
+        .and_then(|e| e.iter().rev().find(|(k, _)| k.name == "jobs"))
+    {
+        let Some(entries) = jobs.entries() else {
+            return Err(cx.error(
+                if matches!(jobs.v, RawVal::Null) {
+                    jkey.span.clone()
+                } else {
+                    jobs.span.clone()
+                },
+                "`jobs` must be a mapping from job ids to jobs",
+            ));
+        };
+        for (k, job) in entries {
+            if job.entries().is_none() {
+                return Err(cx.error(
+                    k.span.clone(),
+                    format!("job `{}` must be a mapping", k.name),
+                ));
+            }
+            let job_attrs = cx.literal(job, &["steps"])?;
+            jobs_attr.insert(k.name.clone(), job_attrs.clone());
+            let idx = nodes.len();
+            let header = cx.span(&k.span);
+            nodes.push(node(
+                JOB_TYPE,
+                k.name.clone(),
+                format!("{}#jobs.{}", file.path, k.name),
+                cx.span(&(k.span.start..job.span.end.max(k.span.start))),
+                header,
+                job_attrs,
+            ));
+            edges.push(Edge {
+                from: NodeId(idx as u32),
+                route: Vec::new(),
+                to: NodeId(0),
+                attr: None,
+                span: Some(header),
+            });
+            if let Some(list) = job.get("steps") {
+                steps(
+                    &mut nodes,
+                    &mut edges,
+                    idx,
+                    &format!("jobs.{}.", k.name),
+                    list,
+                )?;
+            }
+        }
+        if let Val::Object(m) = &mut attrs.val {
+            m.insert(
+                "jobs".into(),
+                Spanned::new(Val::Object(Box::new(jobs_attr)), Some(cx.span(&jobs.span))),
+            );
+        }
+    }
+    nodes[0].attrs = attrs;
+    Ok(Fragment {
+        nodes,
+        edges,
+        ..Fragment::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn build(path: &str, text: &str) -> Result<Fragment, InputError> {
+        let file = SourceFile::new(path.into(), PathBuf::from(path), Arc::from(text));
+        build_workflow(FileId(0), &file)
+    }
+
+    const CI: &str = "name: ci\non:\n  push:\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - name: test\n        run: echo \"${{ github.head_ref }}\"\n";
+
+    #[test]
+    fn nodes_and_edges() {
+        let f = build(".github/workflows/ci.yml", CI).unwrap();
+        let types: Vec<(&str, &str)> = f
+            .nodes
+            .iter()
+            .map(|n| (n.type_name.as_str(), n.address.as_str()))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("gha:workflow", ".github/workflows/ci.yml"),
+                ("gha:job", ".github/workflows/ci.yml#jobs.build"),
+                ("gha:step", ".github/workflows/ci.yml#jobs.build.steps[0]"),
+                ("gha:step", ".github/workflows/ci.yml#jobs.build.steps[1]"),
+            ]
+        );
+        let wf = &f.nodes[0];
+        assert!(wf.attrs.get("on").is_some(), "`on` stays a string key");
+        assert!(wf.attrs.get("jobs").unwrap().get("build").is_some());
+        assert!(
+            wf.attrs
+                .get("jobs")
+                .unwrap()
+                .get("build")
+                .unwrap()
+                .get("steps")
+                .is_none()
+        );
+        assert!(f.nodes[1].attrs.get("steps").is_none());
+        let run = f.nodes[3].attrs.get("run").unwrap();
+        assert_eq!(run.as_str(), Some("echo \"${{ github.head_ref }}\""));
+        let s = run.span.unwrap();
+        assert_eq!(&CI[s.start..s.end], "echo \"${{ github.head_ref }}\"");
+        let e: Vec<(u32, u32)> = f.edges.iter().map(|e| (e.from.0, e.to.0)).collect();
+        assert_eq!(e, [(1, 0), (2, 1), (3, 1)]);
+        // The step's header is its first key, on the `- ` line.
+        let h = f.nodes[2].header;
+        assert_eq!(&CI[h.start..h.end], "uses");
+    }
+
+    #[test]
+    fn discovery() {
+        use crate::discover::{InputKind, input_kind};
+        use std::path::Path;
+        for p in [
+            ".github/workflows/ci.yml",
+            "repo/.github/workflows/deploy.yaml",
+            "action.yml",
+            "tools/setup/action.yaml",
+        ] {
+            assert_eq!(input_kind(Path::new(p)), Some(InputKind::Workflow), "{p}");
+        }
+        for p in [
+            ".github/workflows/sub/x.yml",
+            "workflows/ci.yml",
+            ".github/dependabot.yml",
+        ] {
+            assert_ne!(input_kind(Path::new(p)), Some(InputKind::Workflow), "{p}");
+        }
+    }
+
+    #[test]
+    fn composite_actions() {
+        let text =
+            "name: x\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n";
+        let f = build("tools/action.yml", text).unwrap();
+        assert_eq!(f.nodes[0].type_name, "gha:action");
+        assert!(f.nodes[0].attrs.get("runs").unwrap().get("steps").is_none());
+        assert_eq!(f.nodes[1].address, "tools/action.yml#runs.steps[0]");
+        assert_eq!(f.edges.len(), 1);
+    }
+
+    #[test]
+    fn located_errors() {
+        let e = build(".github/workflows/a.yml", "on: push\njobs: [a]\n").unwrap_err();
+        assert!(e.message.contains("`jobs` must be a mapping"), "{e:?}");
+        assert_eq!(e.span.unwrap().start, 15);
+
+        let text = "on: push\njobs:\n  a:\n    steps:\n      - run: echo ${{ github.sha\n";
+        let e = build(".github/workflows/a.yml", text).unwrap_err();
+        assert!(e.message.contains("unterminated"), "{e:?}");
+        let s = e.span.unwrap();
+        assert_eq!(&text[s.start..s.end], "${{");
+
+        let e = build(".github/workflows/a.yml", "on: [push\n").unwrap_err();
+        assert!(e.message.contains("invalid YAML"), "{e:?}");
+
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8 {
+            bomb.push_str(&format!(
+                "b{i}: &b{i} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n",
+                p = if i == 0 {
+                    "a".to_string()
+                } else {
+                    format!("b{}", i - 1)
+                }
+            ));
+        }
+        let e = build(".github/workflows/a.yml", &bomb).unwrap_err();
+        assert!(e.message.contains("aliases expand"), "{e:?}");
+    }
+}
