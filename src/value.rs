@@ -265,6 +265,23 @@ pub fn route_to_string(route: &[Seg]) -> String {
     s
 }
 
+/// `jsonc-parser` options that accept only standard JSON (RFC 8259): no comments, trailing
+/// commas or other leniencies, as CloudFormation and `jsondecode` read it.
+pub fn strict_json_options() -> jsonc_parser::ParseOptions {
+    jsonc_parser::ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

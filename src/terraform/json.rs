@@ -92,18 +92,7 @@ pub(super) fn parse_pieces(
     if !(t.starts_with('{') || t.starts_with('[')) {
         return None;
     }
-    let opts = jsonc_parser::ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
+    let opts = crate::value::strict_json_options();
     let parsed = jsonc_parser::parse_to_ast(&text, &Default::default(), &opts).ok()?;
     let value = parsed.value?;
     ctx.convert(&value, &text, 0)
