@@ -63,8 +63,10 @@ pub struct Witness {
 pub enum WitnessAt {
     /// A route in a subject.
     Route(Subject, Route),
-    /// A raw span (a policy document inlined from elsewhere).
+    /// A raw span (a policy document inlined from elsewhere); shown as its first line.
     Span(Span),
+    /// Exactly these bytes (the part of a string a regex matched) of the value at a route.
+    Exact(Subject, Route, Span),
 }
 
 /// The result of a condition.
@@ -467,9 +469,9 @@ impl<'a> Engine<'a> {
             .iter()
             .flat_map(|p| p.query(root).into_iter().map(|m| m.route))
             .collect();
-        let on_subject = |w: &Witness| matches!(&w.at, WitnessAt::Route(s, _) if *s == subject);
+        let on_subject = |w: &Witness| matches!(&w.at, WitnessAt::Route(s, _) | WitnessAt::Exact(s, _, _) if *s == subject);
         let under_at = |w: &Witness| match &w.at {
-            WitnessAt::Route(s, r) => {
+            WitnessAt::Route(s, r) | WitnessAt::Exact(s, r, _) => {
                 *s == subject && at_routes.iter().any(|a| route_starts_with(r, a))
             }
             WitnessAt::Span(_) => false,
@@ -579,6 +581,44 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Points a witness of a regex test at the matched text when the string is written as is in
+    /// the source (`${{ github.event.pull_request.title }}` inside a long `run:`), so the label
+    /// names the culprit rather than the whole value.
+    fn narrow_to_match(&self, w: &mut Witness, regex: &regex::Regex) {
+        let WitnessAt::Route(subject, route) = &w.at else {
+            return;
+        };
+        let Some(value) = self.root(*subject).at(route) else {
+            return;
+        };
+        let (Some(text), Some(span)) = (value.as_str(), value.span) else {
+            return;
+        };
+        let Some(m) = regex.find(text) else {
+            return;
+        };
+        // A match from the start describes the whole value (`^owner/repo@`); only a match
+        // inside the string names a culprit worth pointing at.
+        if m.start() == 0 {
+            return;
+        }
+        let source = self.sources.get(span.file).slice(span);
+        let found: Vec<usize> = source.match_indices(m.as_str()).map(|(i, _)| i).collect();
+        if let [at] = found.as_slice() {
+            let start = span.start + at;
+            w.at = WitnessAt::Exact(
+                *subject,
+                route.clone(),
+                Span {
+                    file: span.file,
+                    start,
+                    end: start + m.len(),
+                },
+            );
+            w.message = format!("`{}`", m.as_str());
+        }
+    }
+
     /// The source span a witness stands for. Raw spans (whole policy documents) are cut to their
     /// first line: the label says which document, the snippet stays short.
     pub fn span_of(&self, at: &WitnessAt) -> Span {
@@ -604,6 +644,7 @@ impl<'a> Engine<'a> {
                     end: end.max(start),
                 }
             }
+            WitnessAt::Exact(_, _, s) => *s,
             WitnessAt::Route(Subject::Node(id), route) => self.graph.node(*id).span_at(route),
             WitnessAt::Route(Subject::Statement { doc, stmt }, route) => {
                 let d = &self.policies[*doc];
@@ -670,17 +711,25 @@ impl<'a> Engine<'a> {
                     values.iter().map(json_short).collect::<Vec<_>>().join(", ")
                 ),
             ),
-            CCond::Matches { path, regex, q } => self.test(
-                path,
-                s,
-                *q,
-                &|v| match &v.val {
-                    Val::String(x) => Some((regex.is_match(x), describe(v))),
-                    Val::Unknown(_) => None,
-                    _ => Some((false, describe(v))),
-                },
-                &format!("matching `{}`", regex.as_str()),
-            ),
+            CCond::Matches { path, regex, q } => {
+                let mut out = self.test(
+                    path,
+                    s,
+                    *q,
+                    &|v| match &v.val {
+                        Val::String(x) => Some((regex.is_match(x), describe(v))),
+                        Val::Unknown(_) => None,
+                        _ => Some((false, describe(v))),
+                    },
+                    &format!("matching `{}`", regex.as_str()),
+                );
+                if out.truth == Tri::True {
+                    for w in &mut out.witnesses {
+                        self.narrow_to_match(w, regex);
+                    }
+                }
+                out
+            }
             CCond::Compare { path, op, value, q } => self.test(
                 path,
                 s,
