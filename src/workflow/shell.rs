@@ -485,6 +485,161 @@ fn pip_object(cmd: &Command, file: FileId, exact: bool, all: Span) -> Option<Spa
     Some(Spanned::new(Val::Object(Box::new(m)), None))
 }
 
+/// `docker run` options that take a value (the next argument unless written `--opt=value`).
+const DOCKER_RUN_WITH_VALUE: &[&str] = &[
+    "-a",
+    "--attach",
+    "-v",
+    "--volume",
+    "-e",
+    "--env",
+    "--env-file",
+    "--name",
+    "-w",
+    "--workdir",
+    "--entrypoint",
+    "--platform",
+    "--network",
+    "--net",
+    "-p",
+    "--publish",
+    "-u",
+    "--user",
+    "-l",
+    "--label",
+    "--label-file",
+    "--mount",
+    "--add-host",
+    "--cpus",
+    "-m",
+    "--memory",
+    "--memory-swap",
+    "--device",
+    "--dns",
+    "-h",
+    "--hostname",
+    "--ipc",
+    "--pid",
+    "--restart",
+    "--runtime",
+    "--shm-size",
+    "--tmpfs",
+    "--ulimit",
+    "--cap-add",
+    "--cap-drop",
+    "--security-opt",
+    "--gpus",
+    "--log-driver",
+    "--log-opt",
+    "--cidfile",
+    "--stop-signal",
+    "--stop-timeout",
+    "--pull",
+    "--expose",
+    "--group-add",
+    "--link",
+    "--volumes-from",
+    "--cgroupns",
+    "--cpuset-cpus",
+    "--health-cmd",
+    "--network-alias",
+    "--ip",
+    "--mac-address",
+    "--userns",
+    "--uts",
+    "--isolation",
+    "--cpu-shares",
+    "-c",
+];
+
+/// `docker` global options that take a value.
+const DOCKER_GLOBAL_WITH_VALUE: &[&str] = &[
+    "--context",
+    "-c",
+    "--host",
+    "-H",
+    "--config",
+    "-l",
+    "--log-level",
+];
+
+/// The `docker` object of a `docker run`/`docker pull` (also `docker container run`,
+/// `docker image pull`) command: `{subcommand, image}`, the image being the first argument
+/// that is not an option or an option's value.
+fn docker_object(cmd: &Command, file: FileId, exact: bool, all: Span) -> Option<Spanned> {
+    let a = &cmd.argv;
+    let mut k = 0;
+    while let Some(w) = a.get(k) {
+        let t = w.text.as_str();
+        let assignment = t
+            .split_once('=')
+            .is_some_and(|(n, _)| !n.is_empty() && !n.starts_with('-'));
+        if assignment || matches!(t, "sudo" | "env" | "time" | "exec" | "command") {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    if basename(&a.get(k)?.text) != "docker" {
+        return None;
+    }
+    k += 1;
+    while let Some(w) = a.get(k) {
+        if !w.text.starts_with('-') {
+            break;
+        }
+        k += if DOCKER_GLOBAL_WITH_VALUE.contains(&w.text.as_str()) {
+            2
+        } else {
+            1
+        };
+    }
+    let mut sub = a.get(k)?;
+    if matches!(sub.text.as_str(), "container" | "image") {
+        k += 1;
+        sub = a.get(k)?;
+    }
+    let with_value: &[&str] = match sub.text.as_str() {
+        "run" | "create" => DOCKER_RUN_WITH_VALUE,
+        "pull" => &["--platform"],
+        _ => return None,
+    };
+    let span = |w: &Word| {
+        if exact {
+            Span::new(file, w.start..w.end)
+        } else {
+            all
+        }
+    };
+    let mut m = IndexMap::new();
+    m.insert(
+        "subcommand".to_string(),
+        Spanned::string(sub.text.clone(), Some(span(sub))),
+    );
+    let mut j = k + 1;
+    while let Some(w) = a.get(j) {
+        let t = w.text.as_str();
+        if t == "--" {
+            j += 1;
+            continue;
+        }
+        if t.starts_with('-') && t.len() > 1 {
+            j += if !t.contains('=') && with_value.contains(&t) {
+                2
+            } else {
+                1
+            };
+            continue;
+        }
+        m.insert(
+            "image".to_string(),
+            Spanned::string(t.to_string(), Some(span(w))),
+        );
+        break;
+    }
+    Some(Spanned::new(Val::Object(Box::new(m)), None))
+}
+
 /// The synthesized `commands` attribute of a step whose `run` value `run` was written at
 /// `run_span` in `file_text`.
 pub fn commands_attr(file: FileId, file_text: &str, run: &str, run_span: Span) -> Spanned {
@@ -524,6 +679,15 @@ pub fn commands_attr(file: FileId, file_text: &str, run: &str, run_span: Span) -
                     Spanned {
                         span: Some(span),
                         ..p
+                    },
+                );
+            }
+            if let Some(d) = docker_object(c, file, exact, all) {
+                m.insert(
+                    "docker".to_string(),
+                    Spanned {
+                        span: Some(span),
+                        ..d
                     },
                 );
             }
@@ -684,6 +848,33 @@ mod tests {
         assert_eq!(p.as_array().unwrap()[0].span, Some(all));
         // A single-line plain scalar maps exactly.
         assert_eq!(file_offsets("run: a b", 5..8, "a b"), Some(vec![5, 6, 7]));
+    }
+
+    #[test]
+    fn docker_images() {
+        let image = |s: &str| {
+            let c = commands_attr(FileId(0), s, s, Span::new(FileId(0), 0..s.len()));
+            let d = c.as_array().unwrap()[0].get("docker")?;
+            let i = d.get("image")?;
+            let sp = i.span.unwrap();
+            assert_eq!(&s[sp.start..sp.end], i.as_str().unwrap(), "{s}");
+            Some(i.as_str().unwrap().to_string())
+        };
+        assert_eq!(
+            image("docker run --rm -v \"$(pwd)/p:/w\" -e A=1 --name x -w /w --entrypoint sh --platform linux/amd64 --network host -p 80:80 -u 0 -it img:1 bash -c 'x'").as_deref(),
+            Some("img:1")
+        );
+        assert_eq!(
+            image("docker pull --platform=linux/arm64 a/b@sha256:00").as_deref(),
+            Some("a/b@sha256:00")
+        );
+        assert_eq!(
+            image("sudo docker --context c container run --volume=a:b img").as_deref(),
+            Some("img")
+        );
+        assert_eq!(image("docker pull -a img").as_deref(), Some("img"));
+        assert_eq!(image("docker build -t x ."), None);
+        assert_eq!(image("docker run"), None);
     }
 
     #[test]
