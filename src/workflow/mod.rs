@@ -17,7 +17,8 @@
 //!   `<file>#runs.steps[<n>]`); header = the first key of the step (the `- ` line); attrs = the
 //!   step mapping as written (`uses`, `with`, `env`, `run`, `shell`, `name`, `id`, `if`), plus a
 //!   synthesized `commands` when `run` is a string and `shell` (if set) is a POSIX shell: an
-//!   array of `{argv: [string, ...], pip?: {subcommand, options: {"--platform": [..], ...}}}`
+//!   array of `{argv: [string, ...], pip?: {subcommand, options: {"--platform": [..], ...}},
+//!   docker?: {subcommand, image}}`
 //!   split from the script by [`shell`], every argument with its span in the file.
 //! - `gha:action`: one per composite (or any) action file, address = the file path, attrs = the
 //!   document as written with `runs.steps` left out.
