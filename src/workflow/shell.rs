@@ -911,4 +911,49 @@ mod tests {
             serde_json::json!(["3.13"])
         );
     }
+
+    #[test]
+    fn spans_in_a_folded_scalar() {
+        let file = "jobs:\n  a:\n    steps:\n      - run: >\n          pip install\n          --platform manylinux2014_x86_64 x\n";
+        let f = crate::workflow::build_workflow(
+            FileId(0),
+            &crate::source::SourceFile::new(
+                "ci.yml".into(),
+                std::path::PathBuf::from("ci.yml"),
+                std::sync::Arc::from(file),
+            ),
+        )
+        .unwrap();
+        let cmds = f.nodes[2].attrs.get("commands").unwrap();
+        let argv = cmds.as_array().unwrap()[0].get("argv").unwrap();
+        let texts: Vec<&str> = argv
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            texts,
+            ["pip", "install", "--platform", "manylinux2014_x86_64", "x"]
+        );
+        for a in argv.as_array().unwrap() {
+            let s = a.span.unwrap();
+            assert_eq!(&file[s.start..s.end], a.as_str().unwrap());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_script_splits_without_panicking(script in "[ -~\\n\\t\\\\'\"$(){}#;&|<>é]{0,200}") {
+            let offs: Vec<usize> = (0..script.len()).collect();
+            for c in split(&script, &offs) {
+                for w in c.argv {
+                    proptest::prop_assert_eq!(w.offs.len(), w.text.len());
+                    proptest::prop_assert!(w.start <= w.end);
+                }
+            }
+            let file = format!("run: |\n  {}\n", script.replace('\n', "\n  "));
+            let _ = commands_attr(FileId(0), &file, &script, Span::new(FileId(0), 8..file.len()));
+        }
+    }
 }
