@@ -355,6 +355,28 @@ const PIP_GLOBAL_WITH_VALUE: &[&str] = &[
     "--keyring-provider",
 ];
 
+/// Words that can precede the command proper: wrappers and shell keywords (`if`, `then`, ...).
+fn is_prefix_word(t: &str) -> bool {
+    matches!(
+        t,
+        "sudo"
+            | "env"
+            | "time"
+            | "exec"
+            | "command"
+            | "nice"
+            | "if"
+            | "then"
+            | "else"
+            | "elif"
+            | "do"
+            | "while"
+            | "until"
+            | "!"
+            | "{"
+    )
+}
+
 fn is_versioned(name: &str, prefix: &str) -> bool {
     name.strip_prefix(prefix).is_some_and(|rest| {
         rest.is_empty()
@@ -373,7 +395,7 @@ fn pip_args(cmd: &Command) -> Option<usize> {
         let assignment = t
             .split_once('=')
             .is_some_and(|(n, _)| !n.is_empty() && !n.starts_with('-'));
-        if assignment || matches!(t, "sudo" | "env" | "time" | "exec" | "command" | "nice") {
+        if assignment || is_prefix_word(t) {
             k += 1;
         } else {
             break;
@@ -574,7 +596,7 @@ fn docker_object(cmd: &Command, file: FileId, exact: bool, all: Span) -> Option<
         let assignment = t
             .split_once('=')
             .is_some_and(|(n, _)| !n.is_empty() && !n.starts_with('-'));
-        if assignment || matches!(t, "sudo" | "env" | "time" | "exec" | "command") {
+        if assignment || is_prefix_word(t) {
             k += 1;
         } else {
             break;
@@ -891,6 +913,7 @@ mod tests {
             "python3 -m pip install x",
             "/usr/bin/python3.12 -m pip install x",
             "FOO=1 sudo pip --disable-pip-version-check install x",
+            "then pip install x",
         ] {
             assert_eq!(pip(s).unwrap()["subcommand"], "install", "{s}");
         }
