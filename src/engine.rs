@@ -776,6 +776,7 @@ impl<'a> Engine<'a> {
                 where_,
                 min,
             } => self.referrers(s, types, via, where_.as_deref(), *min, depth),
+            CCond::Some { path, where_ } => self.some(s, path, where_, depth),
             CCond::PolicyAllows {
                 document,
                 service,
@@ -1092,6 +1093,48 @@ impl<'a> Engine<'a> {
                 value_test: false,
             }],
         )
+    }
+
+    /// `some`: true when one value reached by `p` satisfies `where_` with that value as the
+    /// root; unknown when none does but one (or a partial match) is unknown; false otherwise.
+    fn some(&self, s: Subject, p: &JsonPath, where_: &CCond, depth: usize) -> Outcome {
+        if depth >= MAX_DEPTH {
+            return Outcome::unknown();
+        }
+        let root = self.root(s);
+        let matches = p.query(root);
+        let mut unknown: Option<Option<String>> = None;
+        let mut falses = Vec::new();
+        for m in &matches {
+            if m.partial {
+                unknown.get_or_insert_with(|| Some(unknown_reason(m)));
+                continue;
+            }
+            let o = self.eval(&where_.under(&m.route), s, depth + 1);
+            match o.truth {
+                Tri::True => return o,
+                Tri::Unknown => {
+                    unknown.get_or_insert(o.reason);
+                }
+                Tri::False => falses.extend(o.witnesses),
+            }
+        }
+        if let Some(reason) = unknown {
+            return Outcome {
+                truth: Tri::Unknown,
+                witnesses: Vec::new(),
+                reason,
+            };
+        }
+        if matches.is_empty() {
+            let route = p.deepest_existing(root);
+            falses.push(Witness {
+                message: missing_message(p, &route, ""),
+                at: WitnessAt::Route(s, route),
+                value_test: true,
+            });
+        }
+        Outcome::new(Tri::False, falses)
     }
 
     fn region_of(&self, id: NodeId) -> Option<String> {

@@ -128,6 +128,27 @@ impl JsonPath {
         })
     }
 
+    /// This path run from the value at `route` instead of the root: `$.a` under `$.x[0]` is
+    /// `$.x[0].a`.
+    pub fn under(&self, route: &[Seg]) -> JsonPath {
+        let mut steps: Vec<Step> = route
+            .iter()
+            .map(|s| match s {
+                Seg::Key(k) => Step::Name(k.clone()),
+                Seg::Index(i) => Step::Index(*i),
+            })
+            .collect();
+        steps.extend(self.steps.iter().cloned());
+        JsonPath {
+            text: format!(
+                "{}{}",
+                crate::value::route_to_string(route),
+                self.text.strip_prefix('$').unwrap_or(&self.text)
+            ),
+            steps,
+        }
+    }
+
     /// The path as written.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -198,3 +198,86 @@ fn malformed_rule_files_are_clear_errors() {
     let e = load(&no_good);
     assert!(e.message.contains("good"), "{e}");
 }
+
+/// `some: {path, where}` correlates values within one element and is three-valued.
+#[test]
+fn some_correlates_within_one_element() {
+    let rule = r#"
+id: ssh-open
+title: SSH open to the world
+severity: low
+category: test
+since: 0.2.0
+docs: { what: x, why: x, fix: x, references: [https://example.com] }
+help: x
+checks:
+  - select: { terraform: [aws_security_group] }
+    forbid:
+      some:
+        path: $.ingress[*]
+        where:
+          all:
+            - equals: { path: $.from_port, value: 22 }
+            - equals: { path: $.cidr, value: 0.0.0.0/0 }
+    at: [$.ingress]
+    message: "{resource}: {detail}"
+cases:
+  - kind: bad
+    format: terraform
+    name: open
+    code: |
+      resource "aws_security_group" "a" {
+        ingress {
+          from_port = 22
+          cidr      = "0.0.0.0/0"
+        }
+      }
+  - kind: good
+    format: terraform
+    name: closed
+    code: |
+      resource "aws_security_group" "a" {}
+"#;
+    let registry =
+        iaclint::rules::Registry::from_sources(vec![("rules/ssh-open.yml".into(), rule.into())])
+            .expect("the rule loads");
+    let run = |code: &str| {
+        let settings = Settings::default();
+        lint_sources(
+            vec![("case/main.tf".to_string(), code.to_string())],
+            &registry,
+            &settings,
+        )
+        .expect("lint runs")
+    };
+    let open = run(
+        "resource \"aws_security_group\" \"a\" {\n  ingress {\n    from_port = 443\n    cidr = \"0.0.0.0/0\"\n  }\n  ingress {\n    from_port = 22\n    cidr = \"0.0.0.0/0\"\n  }\n}\n",
+    );
+    assert_eq!(open.findings.len(), 1, "{:?}", open.findings);
+    let line = open
+        .sources
+        .get(open.findings[0].primary.span.file)
+        .position(open.findings[0].primary.span.start)
+        .line;
+    assert_eq!(line, 7, "the label is on the matching element");
+    // Port 22 and 0.0.0.0/0 appear, but never in the same block.
+    let split = run(
+        "resource \"aws_security_group\" \"a\" {\n  ingress {\n    from_port = 443\n    cidr = \"0.0.0.0/0\"\n  }\n  ingress {\n    from_port = 22\n    cidr = \"10.0.0.0/8\"\n  }\n}\n",
+    );
+    assert!(split.findings.is_empty(), "{:?}", split.findings);
+    // An unknown CIDR on the port-22 block: undecided, never a finding.
+    let unknown = run(
+        "variable \"cidr\" {}\nresource \"aws_security_group\" \"a\" {\n  ingress {\n    from_port = 22\n    cidr = var.cidr\n  }\n}\n",
+    );
+    assert!(unknown.findings.is_empty(), "{:?}", unknown.findings);
+    assert_eq!(unknown.undecided.len(), 1, "{:?}", unknown.undecided);
+    // `where` takes only value conditions.
+    let bad = rule.replace(
+        "- equals: { path: $.from_port, value: 22 }",
+        "- referrers: { types: [aws_instance], via: $.vpc_security_group_ids }",
+    );
+    let err = iaclint::rules::Registry::from_sources(vec![("rules/ssh-open.yml".into(), bad)])
+        .err()
+        .unwrap_or_else(|| panic!("a referrers condition under some.where is refused"));
+    assert!(err.to_string().contains("some.where"), "{err}");
+}

@@ -177,6 +177,10 @@ pub enum CCond {
         where_: Option<Box<CCond>>,
         min: usize,
     },
+    Some {
+        path: JsonPath,
+        where_: Box<CCond>,
+    },
     PolicyAllows {
         document: Vec<CDocSource>,
         service: Option<String>,
@@ -190,6 +194,48 @@ pub enum CCond {
     },
     AccountRootPrincipal(bool),
     ConditionKey(Vec<String>),
+}
+
+impl CCond {
+    /// True when the condition only tests values under paths (no references, no policies), so
+    /// it can be evaluated under any root: what `some.where` allows.
+    pub fn is_value_condition(&self) -> bool {
+        match self {
+            CCond::All(v) | CCond::Any(v) => v.iter().all(CCond::is_value_condition),
+            CCond::Not(x) => x.is_value_condition(),
+            CCond::Exists(_)
+            | CCond::Absent(_)
+            | CCond::Equals { .. }
+            | CCond::OneOf { .. }
+            | CCond::Matches { .. }
+            | CCond::Compare { .. } => true,
+            CCond::Some { where_, .. } => where_.is_value_condition(),
+            _ => false,
+        }
+    }
+
+    /// The same value condition with every path moved under `route` (see
+    /// [`JsonPath::under`]); other conditions are returned unchanged.
+    pub fn under(&self, route: &[crate::value::Seg]) -> CCond {
+        let mut c = self.clone();
+        c.rebase(route);
+        c
+    }
+
+    fn rebase(&mut self, route: &[crate::value::Seg]) {
+        match self {
+            CCond::All(v) | CCond::Any(v) => v.iter_mut().for_each(|x| x.rebase(route)),
+            CCond::Not(x) => x.rebase(route),
+            CCond::Exists(p) | CCond::Absent(p) => *p = p.under(route),
+            CCond::Equals { path, .. }
+            | CCond::OneOf { path, .. }
+            | CCond::Matches { path, .. }
+            | CCond::Compare { path, .. } => *path = path.under(route),
+            // The inner `where` is relative to the inner elements: only its path moves.
+            CCond::Some { path, .. } => *path = path.under(route),
+            _ => {}
+        }
+    }
 }
 
 /// A compiled document source.
@@ -568,6 +614,20 @@ fn compile(c: &Cond, spec: &RuleFile) -> Result<CCond, String> {
             },
             min: r.min,
         },
+        Cond::Some(x) => {
+            let where_ = compile(&x.where_, spec).map_err(|m| format!("some.where.{m}"))?;
+            if !where_.is_value_condition() {
+                return Err(
+                    "some.where: only value conditions (all, any, not, exists, absent, \
+                     equals, one_of, matches, compare, some) are allowed"
+                        .into(),
+                );
+            }
+            CCond::Some {
+                path: path("some.path", &x.path)?,
+                where_: Box::new(where_),
+            }
+        }
         Cond::PolicyAllows(p) => {
             if p.document.is_empty() {
                 return Err("policy_allows.document: list at least one source".into());

@@ -167,6 +167,8 @@ pub enum Cond {
     Follow(Box<FollowSpec>),
     /// Nodes of the given types reference this one.
     Referrers(Box<ReferrersSpec>),
+    /// Some value reached by `path` satisfies `where`, evaluated with that value as the root.
+    Some(Box<SomeSpec>),
     /// An IAM policy document reachable from this node allows the request.
     PolicyAllows(Box<PolicyAllowsSpec>),
     /// (statements) Some known action in `path` is not covered by any pattern in the list.
@@ -289,6 +291,19 @@ pub struct ReferrersSpec {
     /// How many must count (default 1).
     #[serde(default = "one")]
     pub min: usize,
+}
+
+/// `some: {path, where}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SomeSpec {
+    /// The values to try (e.g. `$.commands[*]`).
+    pub path: String,
+    /// What one of them must satisfy; its paths start at that value. Only value conditions
+    /// (`all`, `any`, `not`, `exists`, `absent`, `equals`, `one_of`, `matches`, `compare`,
+    /// `some`) are allowed.
+    #[serde(rename = "where")]
+    pub where_: Cond,
 }
 
 fn one() -> usize {

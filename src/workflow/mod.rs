@@ -15,7 +15,11 @@
 //! - `gha:step`: one per item of a job's `steps` (and of a composite action's `runs.steps`).
 //!   Name = the step's `id`, else its index; address = `<file>#jobs.<id>.steps[<n>]` (composite:
 //!   `<file>#runs.steps[<n>]`); header = the first key of the step (the `- ` line); attrs = the
-//!   step mapping as written (`uses`, `with`, `env`, `run`, `shell`, `name`, `id`, `if`).
+//!   step mapping as written (`uses`, `with`, `env`, `run`, `shell`, `name`, `id`, `if`), plus a
+//!   synthesized `commands` when `run` is a string and `shell` (if set) is a POSIX shell: an
+//!   array of `{argv: [string, ...], pip?: {subcommand, options: {"--platform": [..], ...}},
+//!   docker?: {subcommand, image}}`
+//!   split from the script by [`shell`], every argument with its span in the file.
 //! - `gha:action`: one per composite (or any) action file, address = the file path, attrs = the
 //!   document as written with `runs.steps` left out.
 //!
@@ -35,6 +39,8 @@
 //! since the same reader is used.
 
 use indexmap::IndexMap;
+
+pub mod shell;
 
 use crate::cloudformation::raw::{self, Raw, RawVal};
 use crate::finding::InputError;
@@ -133,6 +139,33 @@ impl Ctx<'_> {
     }
 }
 
+/// Adds the synthesized `commands` attribute (see [`shell`]) to a step with a `run` string whose
+/// `shell` (if given) is a POSIX shell.
+fn with_commands(cx: &Ctx<'_>, mut attrs: Spanned) -> Spanned {
+    let posix = match attrs.get("shell").map(|s| s.as_str()) {
+        None => true,
+        Some(Some(s)) => {
+            let first = s.split_whitespace().next().unwrap_or("");
+            matches!(
+                first.rsplit('/').next().unwrap_or(first),
+                "bash" | "sh" | "dash" | "zsh" | "ash"
+            )
+        }
+        Some(None) => false,
+    };
+    let Some(run) = attrs.get("run").filter(|_| posix) else {
+        return attrs;
+    };
+    let (Some(text), Some(span)) = (run.as_str(), run.span) else {
+        return attrs;
+    };
+    let cmds = shell::commands_attr(cx.id, &cx.file.text, text, span);
+    if let Val::Object(m) = &mut attrs.val {
+        m.insert("commands".into(), cmds);
+    }
+    attrs
+}
+
 /// The span of the first key of a mapping (or the value itself).
 fn first_key(r: &Raw) -> std::ops::Range<usize> {
     match r.entries().and_then(|e| e.first()) {
@@ -200,7 +233,7 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
                 format!("{}#{prefix}steps[{n}]", file.path),
                 cx.span(&step.span),
                 header,
-                cx.literal(step, &[])?,
+                with_commands(&cx, cx.literal(step, &[])?),
             ));
             edges.push(Edge {
                 from: NodeId(idx as u32),
