@@ -1330,3 +1330,12 @@ fn sarif_rules_follow_severity_overrides() {
     assert_eq!(rule["properties"]["security-severity"], "3.0", "{rule}");
     assert_eq!(rule["defaultConfiguration"]["level"], "warning", "{rule}");
 }
+
+#[test]
+fn mixed_repository_build_runtime_mismatch() {
+    let (code, stdout, _) = run(&["check", "examples/mixed/bad", "--no-color"]);
+    assert_eq!(code, 1, "{stdout}");
+    insta::assert_snapshot!(stdout);
+    let (code, v) = json(&["check", "examples/mixed/fixed", "--format", "json"]);
+    assert_eq!(code, 0, "{v}");
+}

@@ -32,12 +32,15 @@ fn every_case_of_every_rule() {
                 },
                 ..Settings::default()
             };
-            let report = lint_sources(
-                vec![(file_name(case.format).to_string(), case.code.clone())],
-                &registry,
-                &settings,
-            )
-            .expect("lint runs");
+            let inputs = if case.files.is_empty() {
+                vec![(file_name(case.format).to_string(), case.code.clone())]
+            } else {
+                case.files
+                    .iter()
+                    .map(|(path, code)| (format!("case/{path}"), code.clone()))
+                    .collect()
+            };
+            let report = lint_sources(inputs, &registry, &settings).expect("lint runs");
             let label = format!("{} case {i} ({:?}: {})", rule.id(), case.kind, case.name);
             if !report.errors.is_empty() {
                 failures.push(format!("{label}: input error {:?}", report.errors));

@@ -46,10 +46,17 @@ impl Rule {
     /// Formats this rule supports (from its selectors).
     pub fn formats(&self) -> BTreeSet<Format> {
         let mut f = BTreeSet::new();
-        if self.spec.engine.is_some() {
-            // Engine rules look at suppressions, which both formats have.
-            f.insert(Format::Terraform);
-            f.insert(Format::Cloudformation);
+        match self.spec.engine.as_deref() {
+            // Suppressions exist in both infrastructure formats.
+            Some("suppressions") => {
+                f.insert(Format::Terraform);
+                f.insert(Format::Cloudformation);
+            }
+            // Its cases are workflows next to the infrastructure that defines the function.
+            Some(_) => {
+                f.insert(Format::Workflow);
+            }
+            None => {}
         }
         for c in &self.spec.checks {
             // Policy documents are read from Terraform and CloudFormation alike.
@@ -92,13 +99,24 @@ impl Rule {
                 CaseKind::Bad => "Example",
                 CaseKind::Good => "Use instead",
             };
-            out.push_str(&format!(
-                "\n## {heading} ({}: {})\n\n```{}\n{}\n```\n",
-                case.format.as_str(),
-                case.name,
-                fence_language(case.format.as_str()),
-                case.code.trim_end()
-            ));
+            if case.files.is_empty() {
+                out.push_str(&format!(
+                    "\n## {heading} ({}: {})\n\n```{}\n{}\n```\n",
+                    case.format.as_str(),
+                    case.name,
+                    fence_language(case.format.as_str()),
+                    case.code.trim_end()
+                ));
+            } else {
+                out.push_str(&format!("\n## {heading} ({})\n", case.name));
+                for (path, code) in &case.files {
+                    let lang = if path.ends_with(".tf") { "hcl" } else { "yaml" };
+                    out.push_str(&format!(
+                        "\n`{path}`:\n\n```{lang}\n{}\n```\n",
+                        code.trim_end()
+                    ));
+                }
+            }
         }
         if !s.docs.references.is_empty() {
             out.push_str("\n## References\n\n");
@@ -438,6 +456,13 @@ fn validate_metadata(spec: &RuleFile) -> Result<(), String> {
 }
 
 fn validate_cases(rule: &Rule) -> Result<(), String> {
+    for (i, c) in rule.spec.cases.iter().enumerate() {
+        if c.code.is_empty() == c.files.is_empty() {
+            return Err(format!(
+                "cases[{i}]: give exactly one of `code` and `files`"
+            ));
+        }
+    }
     for format in rule.formats() {
         for kind in [CaseKind::Bad, CaseKind::Good] {
             if !rule

@@ -50,10 +50,13 @@ pub struct RuleFile {
 
 /// Engine-implemented rule families a rule file may name in `engine:`, with the rule ids each
 /// implements.
-pub const ENGINES: &[(&str, &[&str])] = &[(
-    "suppressions",
-    &["invalid-suppression", "unused-suppression"],
-)];
+pub const ENGINES: &[(&str, &[&str])] = &[
+    (
+        "suppressions",
+        &["invalid-suppression", "unused-suppression"],
+    ),
+    ("lambda-build-runtime", &["lambda-build-runtime-mismatch"]),
+];
 
 fn default_confidence() -> Confidence {
     Confidence::High
@@ -392,7 +395,12 @@ pub struct CaseSpec {
     /// What the case shows.
     pub name: String,
     /// The source.
+    #[serde(default)]
     pub code: String,
+    /// Several files instead of `code` (paths relative to the case directory), for rules that
+    /// look across formats (a workflow and the Terraform it deploys).
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
     /// Findings expected from a bad case (default 1).
     #[serde(default)]
     pub findings: Option<usize>,
