@@ -290,7 +290,11 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             for e in &model.errors {
-                eprintln!("error: {}: {}", e.path, e.message);
+                eprintln!(
+                    "error: {}: {}",
+                    iaclint::report::inert::path(&e.path),
+                    iaclint::report::inert::text(&e.message)
+                );
             }
             if model.errors.is_empty() {
                 ExitCode::SUCCESS
@@ -412,7 +416,11 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Some(path) = &args.write_baseline {
         if !report.errors.is_empty() {
             for e in &report.errors {
-                eprintln!("error: {}: {}", e.path, e.message);
+                eprintln!(
+                    "error: {}: {}",
+                    iaclint::report::inert::path(&e.path),
+                    iaclint::report::inert::text(&e.message)
+                );
             }
             eprintln!(
                 "error: baseline not written: {} file(s) could not be linted",

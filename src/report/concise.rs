@@ -1,21 +1,26 @@
 //! One line per finding, `file:line:col: severity rule-id message`, and one per input error,
-//! `file:line:col: error parse-error message`: the shape compilers print, which editors (Vim's
+//! `file:line:col: error parse-error message` (`file: error parse-error message` when the error is
+//! about the whole file): the shape compilers print, which editors (Vim's
 //! `errorformat`, Emacs' compilation mode, VS Code problem matchers) and grep understand.
 
 use std::io::{self, Write};
 
+use super::inert;
 use crate::lint::Report;
 
-/// Keeps a message on one line.
+/// Keeps a message on one line, with any control character left escaped.
 fn one_line(s: &str) -> String {
-    s.split(['\r', '\n'])
+    let joined = s
+        .split(['\r', '\n'])
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    inert::line(&joined).into_owned()
 }
 
-/// Writes one line per finding, then one per input error (at 1:1 when it has no location).
+/// Writes one line per finding, then one per input error (without line and column when it has
+/// no location).
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.sources;
     for f in &report.findings {
@@ -23,12 +28,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let p = file.position(f.primary.span.start);
         let mut message = one_line(&f.message);
         if let Some(c) = &f.cdk_path {
-            message.push_str(&format!(" (CDK construct {c})"));
+            message.push_str(&format!(" (CDK construct {})", one_line(c)));
         }
         writeln!(
             out,
             "{}:{}:{}: {} {} {}",
-            file.path,
+            inert::path(&file.path),
             p.line,
             p.column,
             f.severity.as_str(),
@@ -37,19 +42,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     for e in &report.errors {
-        let (line, column) = match e.span {
+        let place = match e.span {
             Some(span) => {
                 let p = s.get(span.file).position(span.start);
-                (p.line, p.column)
+                format!("{}:{}:{}", inert::path(&e.path), p.line, p.column)
             }
-            None => (1, 1),
+            None => inert::path(&e.path).into_owned(),
         };
-        writeln!(
-            out,
-            "{}:{line}:{column}: error parse-error {}",
-            e.path,
-            one_line(&e.message)
-        )?;
+        writeln!(out, "{place}: error parse-error {}", one_line(&e.message))?;
     }
     Ok(())
 }

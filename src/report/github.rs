@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use super::inert;
 use crate::finding::Severity;
 use crate::lint::Report;
 use crate::source::{Sources, Span};
@@ -17,11 +18,20 @@ fn command(s: Severity) -> &'static str {
     }
 }
 
-/// Escapes a command's message (`%`, CR, LF).
+/// Escapes a command's message (`%`, CR, LF); other control characters (ESC, BEL, C1, bidi
+/// overrides), which the runner would pass to the log, become visible escapes.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if inert::is_hostile(c) => out.push_str(&inert::line(c.encode_utf8(&mut [0; 4]))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a property value (the message escapes plus `:` and `,`).
@@ -99,5 +109,9 @@ mod tests {
     fn escaping() {
         assert_eq!(escape_data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(
+            escape_data("x\x1b]0;t\x07\u{202e}\u{85}"),
+            "x\\x1b]0;t\\x07\\u{202e}\\x85"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Human output through miette: rule id, severity, message, the source with a primary label and
 //! secondary labels (labels in other files become related diagnostics), and the fix.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -9,7 +11,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::{RenderOptions, severity_counts};
+use super::{RenderOptions, inert, severity_counts};
 use crate::finding::{Finding, Label, Severity};
 use crate::lint::Report;
 use crate::source::{FileId, Sources};
@@ -63,17 +65,33 @@ impl Diagnostic for Item {
     }
 }
 
-fn named(sources: &Sources, id: FileId) -> NamedSource<Arc<str>> {
-    let f = sources.get(id);
-    NamedSource::new(f.path.clone(), f.text.clone())
+/// The files' texts as snippets show them ([`inert::snippet`]), made once per file.
+#[derive(Default)]
+struct Snippets(RefCell<HashMap<FileId, Arc<str>>>);
+
+impl Snippets {
+    fn named(&self, sources: &Sources, id: FileId) -> NamedSource<Arc<str>> {
+        let f = sources.get(id);
+        let text = self
+            .0
+            .borrow_mut()
+            .entry(id)
+            .or_insert_with(|| match inert::snippet(&f.text) {
+                std::borrow::Cow::Borrowed(_) => f.text.clone(),
+                std::borrow::Cow::Owned(s) => Arc::from(s),
+            })
+            .clone();
+        NamedSource::new(inert::path(&f.path), text)
+    }
 }
 
 fn label(l: &Label, primary: bool) -> LabeledSpan {
     let len = l.span.len().max(usize::from(l.span.is_empty()));
+    let message = Some(inert::line(&l.message).into_owned());
     if primary {
-        LabeledSpan::new_primary_with_span(Some(l.message.clone()), (l.span.start, len))
+        LabeledSpan::new_primary_with_span(message, (l.span.start, len))
     } else {
-        LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, len))
+        LabeledSpan::new_with_span(message, (l.span.start, len))
     }
 }
 
@@ -85,7 +103,7 @@ fn miette_severity(s: Severity) -> miette::Severity {
     }
 }
 
-fn finding_item(sources: &Sources, f: &Finding) -> Item {
+fn finding_item(sources: &Sources, snippets: &Snippets, f: &Finding) -> Item {
     let file = f.primary.span.file;
     let mut labels = vec![label(&f.primary, true)];
     let mut related = Vec::new();
@@ -105,9 +123,9 @@ fn finding_item(sources: &Sources, f: &Finding) -> Item {
             related.push(Item {
                 code: None,
                 severity: miette::Severity::Advice,
-                message: l.message.clone(),
+                message: inert::line(&l.message).into_owned(),
                 help: None,
-                source: named(sources, l.span.file),
+                source: snippets.named(sources, l.span.file),
                 // The heading already says it; the label only marks the place.
                 labels: vec![LabeledSpan::new_primary_with_span(
                     None,
@@ -117,16 +135,16 @@ fn finding_item(sources: &Sources, f: &Finding) -> Item {
             });
         }
     }
-    let mut message = format!("[{}] {}", f.severity, f.message);
+    let mut message = format!("[{}] {}", f.severity, inert::line(&f.message));
     if let Some(p) = &f.cdk_path {
-        message.push_str(&format!(" (CDK construct {p})"));
+        message.push_str(&format!(" (CDK construct {})", inert::line(p)));
     }
     Item {
-        code: Some(f.rule_id.clone()),
+        code: Some(inert::line(&f.rule_id).into_owned()),
         severity: miette_severity(f.severity),
         message,
-        help: Some(f.help.clone()),
-        source: named(sources, file),
+        help: Some(inert::text(&f.help).into_owned()),
+        source: snippets.named(sources, file),
         labels,
         related,
     }
@@ -154,11 +172,19 @@ fn line_too_long(sources: &Sources, span: crate::source::Span) -> bool {
 fn plain_location(sources: &Sources, span: crate::source::Span) -> String {
     let f = sources.get(span.file);
     let p = f.position(span.start);
-    format!("{}:{}:{}", f.path, p.line, p.column)
+    format!("{}:{}:{}", inert::path(&f.path), p.line, p.column)
 }
 
-/// Writes every finding and error, then a summary line.
+/// Writes every finding and error, then a summary line. Text from the inputs is made inert
+/// ([`inert`]), and no output line starts with a workflow command's `::`.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let mut raw = Vec::new();
+    render_raw(report, opts, &mut raw)?;
+    out.write_all(inert::guard_lines(&String::from_utf8_lossy(&raw)).as_bytes())
+}
+
+fn render_raw(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let snippets = Snippets::default();
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -176,16 +202,16 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
                     "{} [{}] {}: {}\n  help: {}\n",
                     plain_location(&report.sources, f.primary.span),
                     f.severity,
-                    f.rule_id,
-                    f.message,
-                    f.help
+                    inert::line(&f.rule_id),
+                    inert::line(&f.message),
+                    inert::text(&f.help)
                 )?;
                 continue;
             }
             buf.clear();
             // Rendering into a String cannot fail on I/O; a formatting failure is a bug in miette.
             handler
-                .render_report(&mut buf, &finding_item(&report.sources, f))
+                .render_report(&mut buf, &finding_item(&report.sources, &snippets, f))
                 .map_err(io::Error::other)?;
             writeln!(out, "{buf}")?;
         }
@@ -198,18 +224,22 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
                     out,
                     "error: {}: {}\n",
                     plain_location(&report.sources, span),
-                    e.message
+                    inert::text(&e.message)
                 )?;
             }
             Some(span) => {
                 let item = Item {
                     code: Some("parse-error".into()),
                     severity: miette::Severity::Error,
-                    message: format!("cannot lint {}: {}", e.path, e.message),
+                    message: format!(
+                        "cannot lint {}: {}",
+                        inert::path(&e.path),
+                        inert::text(&e.message)
+                    ),
                     help: None,
-                    source: named(&report.sources, span.file),
+                    source: snippets.named(&report.sources, span.file),
                     labels: vec![LabeledSpan::new_primary_with_span(
-                        Some(e.message.clone()),
+                        Some(inert::text(&e.message).into_owned()),
                         (span.start, span.len()),
                     )],
                     related: Vec::new(),
@@ -219,7 +249,12 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
                     .map_err(io::Error::other)?;
                 writeln!(out, "{buf}")?;
             }
-            None => writeln!(out, "error: {}: {}\n", e.path, e.message)?,
+            None => writeln!(
+                out,
+                "error: {}: {}\n",
+                inert::path(&e.path),
+                inert::text(&e.message)
+            )?,
         }
     }
     if opts.verbose && !opts.quiet {
@@ -228,9 +263,9 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
                 out,
                 "note: {}: {} not decided for `{}`: {}",
                 plain_location(&report.sources, u.span),
-                u.rule_id,
-                u.resource,
-                u.reason
+                inert::line(&u.rule_id),
+                inert::line(&u.resource),
+                inert::line(&u.reason)
             )?;
         }
         if !report.undecided.is_empty() {

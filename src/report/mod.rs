@@ -5,6 +5,7 @@ pub mod concise;
 pub mod github;
 pub mod graph;
 pub mod human;
+pub mod inert;
 pub mod json;
 pub mod sarif;
 
