@@ -11,10 +11,11 @@
 
 use std::collections::HashMap;
 use std::error::Error;
+use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     Notification as _, PublishDiagnostics,
@@ -35,55 +36,141 @@ use crate::cloudformation;
 use crate::discover::{self, InputKind};
 use crate::finding::Severity;
 use crate::lint::{self, Settings};
+use crate::report::inert;
 use crate::rules::Registry;
 use crate::source::{SourceFile, Span};
+use transport::Frame;
+
+mod transport;
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
-/// Serves one client on stdin/stdout until `shutdown` and `exit`. An `exit` without `shutdown`
-/// first is an error (the process should then exit with 1, says the protocol).
+/// Serves one client on stdin/stdout until `exit` or the end of input. An `exit` without
+/// `shutdown` first is an error (the process should then exit with 1, says the protocol).
 pub fn run(registry: &Registry) -> Result<(), BoxError> {
-    let (connection, io_threads) = Connection::stdio();
-    serve(&connection, registry)?;
-    drop(connection);
-    io_threads.join()?;
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    serve(&mut stdin.lock(), &mut stdout.lock(), registry)
+}
+
+/// JSON-RPC error codes iaclint answers with.
+const PARSE_ERROR: i32 = -32700;
+const INVALID_REQUEST: i32 = -32600;
+
+/// Serves one client reading `input` and writing `output`, until `exit` or the end of input.
+/// Malformed input (bad framing, a body that is not JSON or not JSON-RPC, a message over
+/// [`transport::MAX_MESSAGE_BYTES`], bad parameters) is answered with a JSON-RPC error or
+/// logged to stderr, and the server goes on.
+pub fn serve(
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    registry: &Registry,
+) -> Result<(), BoxError> {
+    let mut server = Server {
+        out: output,
+        registry,
+        settings: Settings::default(),
+        docs: HashMap::new(),
+    };
+    let mut initialized = false;
+    let mut shut_down = false;
+    while let Some(frame) = transport::read(input, transport::MAX_MESSAGE_BYTES)? {
+        let msg = match frame {
+            Frame::Message(m) => m,
+            Frame::NotJson(e) => {
+                eprintln!("iaclint lsp: message is not JSON: {e}");
+                server.send_error(None, PARSE_ERROR, format!("not JSON: {e}"))?;
+                continue;
+            }
+            Frame::Broken(e) => {
+                eprintln!("iaclint lsp: {e}");
+                server.send_error(None, PARSE_ERROR, e)?;
+                continue;
+            }
+            Frame::Invalid { id, reason } => {
+                eprintln!("iaclint lsp: invalid message: {reason}");
+                server.send_error(id, INVALID_REQUEST, format!("invalid request: {reason}"))?;
+                continue;
+            }
+        };
+        match msg {
+            Message::Request(req) => {
+                let response = if shut_down {
+                    Response::new_err(
+                        req.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down".into(),
+                    )
+                } else if req.method == "initialize" {
+                    if initialized {
+                        Response::new_err(
+                            req.id,
+                            ErrorCode::InvalidRequest as i32,
+                            "already initialized".into(),
+                        )
+                    } else {
+                        initialized = true;
+                        Response::new_ok(req.id, initialize_result())
+                    }
+                } else if !initialized {
+                    Response::new_err(
+                        req.id,
+                        ErrorCode::ServerNotInitialized as i32,
+                        format!("`{}` before `initialize`", req.method),
+                    )
+                } else if req.method == "shutdown" {
+                    shut_down = true;
+                    Response::new_ok(req.id, serde_json::Value::Null)
+                } else {
+                    server.request(req)
+                };
+                server.send(response.into())?;
+            }
+            Message::Notification(n) if n.method == "exit" => {
+                return if shut_down {
+                    Ok(())
+                } else {
+                    Err("`exit` before `shutdown`".into())
+                };
+            }
+            Message::Notification(n) if !initialized || shut_down => {
+                eprintln!(
+                    "iaclint lsp: `{}` ignored {}",
+                    n.method.escape_debug(),
+                    if shut_down {
+                        "after `shutdown`"
+                    } else {
+                        "before `initialize`"
+                    }
+                );
+            }
+            Message::Notification(n) => {
+                let method = n.method.clone();
+                if let Err(e) = server.notification(n) {
+                    // Output that cannot be written ends the session; bad parameters do not.
+                    if e.downcast_ref::<io::Error>().is_some() {
+                        return Err(e);
+                    }
+                    eprintln!(
+                        "iaclint lsp: bad `{}` notification: {e}",
+                        method.escape_debug()
+                    );
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
     Ok(())
 }
 
-/// Serves one client on `connection` (stdio in [`run`]; `Connection::memory()` to embed it).
-pub fn serve(connection: &Connection, registry: &Registry) -> Result<(), BoxError> {
-    let (id, _params) = connection.initialize_start()?;
-    let result = InitializeResult {
+fn initialize_result() -> InitializeResult {
+    InitializeResult {
         capabilities: capabilities(),
         server_info: Some(ServerInfo {
             name: "iaclint".into(),
             version: Some(env!("CARGO_PKG_VERSION").into()),
         }),
-    };
-    connection.initialize_finish(id, serde_json::to_value(result)?)?;
-    let mut server = Server {
-        connection,
-        registry,
-        settings: Settings::default(),
-        docs: HashMap::new(),
-    };
-    for msg in &connection.receiver {
-        match msg {
-            Message::Request(req) => {
-                if connection.handle_shutdown(&req)? {
-                    return Ok(());
-                }
-                let response = server.request(req);
-                connection.sender.send(response.into())?;
-            }
-            Message::Notification(n) if n.method == "exit" => {
-                return Err("`exit` before `shutdown`".into());
-            }
-            Message::Notification(n) => server.notification(n)?,
-            Message::Response(_) => {}
-        }
     }
-    Ok(())
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -122,7 +209,7 @@ struct Published {
 }
 
 struct Server<'a> {
-    connection: &'a Connection,
+    out: &'a mut dyn Write,
     registry: &'a Registry,
     settings: Settings,
     /// Open documents by URI.
@@ -130,6 +217,24 @@ struct Server<'a> {
 }
 
 impl Server<'_> {
+    /// Writes one message.
+    fn send(&mut self, msg: Message) -> io::Result<()> {
+        msg.write(&mut self.out)?;
+        self.out.flush()
+    }
+
+    /// Writes an error response; `id` is null when the message it answers has none.
+    fn send_error(&mut self, id: Option<RequestId>, code: i32, message: String) -> io::Result<()> {
+        let body = serde_json::json!({
+            "jsonrpc": "2.0",
+            "id": id,
+            "error": { "code": code, "message": message },
+        })
+        .to_string();
+        write!(self.out, "Content-Length: {}\r\n\r\n{body}", body.len())?;
+        self.out.flush()
+    }
+
     fn notification(&mut self, n: Notification) -> Result<(), BoxError> {
         match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
@@ -264,15 +369,13 @@ impl Server<'_> {
         self.publish(uri.clone(), diagnostics)
     }
 
-    fn publish(&self, uri: Uri, diagnostics: Vec<Diagnostic>) -> Result<(), BoxError> {
+    fn publish(&mut self, uri: Uri, diagnostics: Vec<Diagnostic>) -> Result<(), BoxError> {
         let params = PublishDiagnosticsParams {
             uri,
             diagnostics,
             version: None,
         };
-        self.connection
-            .sender
-            .send(Notification::new(PublishDiagnostics::METHOD.into(), params).into())?;
+        self.send(Notification::new(PublishDiagnostics::METHOD.into(), params).into())?;
         Ok(())
     }
 
@@ -295,7 +398,7 @@ impl Server<'_> {
         let docs: Vec<String> = rules
             .iter()
             .filter_map(|id| self.registry.get(id))
-            .map(|r| r.docs_markdown())
+            .map(|r| inert::text(&r.docs_markdown()).into_owned())
             .collect();
         if docs.is_empty() {
             return None;
@@ -412,7 +515,7 @@ fn diagnostics(report: &lint::Report) -> Vec<Published> {
                         uri: path_to_uri(&lf.fs_path)?,
                         range: range(lf, l.span),
                     },
-                    message: l.message.clone(),
+                    message: inert::line(&l.message).into_owned(),
                 })
             })
             .collect();
@@ -433,7 +536,7 @@ fn diagnostics(report: &lint::Report) -> Vec<Published> {
                 severity: Some(severity(f.severity)),
                 code: Some(NumberOrString::String(f.rule_id.clone())),
                 source: Some("iaclint".into()),
-                message,
+                message: inert::text(&message).into_owned(),
                 related_information: (!related.is_empty()).then_some(related),
                 ..Default::default()
             },
@@ -467,7 +570,7 @@ fn diagnostics(report: &lint::Report) -> Vec<Published> {
                 severity: Some(DiagnosticSeverity::ERROR),
                 code: Some(NumberOrString::String("parse-error".into())),
                 source: Some("iaclint".into()),
-                message: e.message.clone(),
+                message: inert::text(&e.message).into_owned(),
                 ..Default::default()
             },
             rule: None,

@@ -80,6 +80,23 @@ impl Client {
         stdin.flush().unwrap();
     }
 
+    /// Writes bytes as they are, framing or not.
+    fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next response whose id is `id` (`null` for errors about unreadable messages).
+    fn response(&self, id: Value) -> Value {
+        loop {
+            let v = self.recv();
+            if v.get("method").is_none() && v["id"] == id {
+                return v;
+            }
+        }
+    }
+
     fn recv(&self) -> Value {
         self.rx
             .recv_timeout(TIMEOUT)
@@ -392,4 +409,90 @@ fn lsp_exit_without_shutdown_is_an_error() {
     c.initialize();
     c.notify("exit", Value::Null);
     assert_eq!(c.wait(), 1);
+}
+
+/// A client that sends everything wrong the server can be sent, then a normal session: each
+/// problem is answered or logged, the server goes on, and ends only at `exit`.
+#[test]
+fn lsp_hostile_stream_is_answered_and_the_server_goes_on() {
+    let mut c = Client::start();
+    c.initialize();
+    let code = |v: &Value| v["error"]["code"].as_i64();
+
+    // A body over the message cap (40 MiB: four times the file-size limit), skipped unread.
+    let n = 41 * 1024 * 1024;
+    c.send_raw(format!("Content-Length: {n}\r\n\r\n").as_bytes());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..41 {
+        c.send_raw(&chunk);
+    }
+    assert_eq!(code(&c.response(Value::Null)), Some(-32700));
+
+    // A bad Content-Length.
+    c.send_raw(b"Content-Length: lots\r\n\r\n");
+    assert_eq!(code(&c.response(Value::Null)), Some(-32700));
+    // A header section over the cap.
+    c.send_raw(format!("X-Junk: {}\r\n\r\n", "j".repeat(100_000)).as_bytes());
+    assert_eq!(code(&c.response(Value::Null)), Some(-32700));
+    // No Content-Length: the body is glued to the next message's header.
+    c.send_raw(b"Content-Type: application/json\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"x\"}");
+    assert_eq!(code(&c.response(Value::Null)), Some(-32700));
+    // Not JSON.
+    c.send_raw(b"Content-Length: 9\r\n\r\n{not json");
+    assert_eq!(code(&c.response(Value::Null)), Some(-32700));
+    // JSON, but not a request.
+    c.send(json!({"jsonrpc": "2.0", "id": 41}));
+    assert_eq!(code(&c.response(json!(41))), Some(-32600));
+    c.send(json!([1, 2, 3]));
+    assert_eq!(code(&c.response(Value::Null)), Some(-32600));
+    // A request with bad parameters.
+    c.send(json!({"jsonrpc": "2.0", "id": 42, "method": "textDocument/hover", "params": {"x": 1}}));
+    assert_eq!(code(&c.response(json!(42))), Some(-32602));
+    // Notifications with bad parameters are logged: `didOpen` without `text`, a URI that is
+    // not a URI, no parameters at all.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "file:///x.tf", "languageId": "terraform", "version": 1}}),
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "not a uri \u{0}", "languageId": "terraform", "version": 1, "text": ""}}),
+    );
+    c.notify("textDocument/didChange", Value::Null);
+
+    // The server still serves: a normal document gets its diagnostics.
+    let text = std::fs::read_to_string("tests/fixtures/malformed/ok.tf").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let uri = file_uri(&dir.path().join("main.tf"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": text}}),
+    );
+    let diags = c.diagnostics(&uri);
+    assert!(
+        diags.iter().any(|d| d["code"] == "iam-wildcard-action"),
+        "{diags:?}"
+    );
+
+    // After `shutdown`, requests are refused and notifications ignored; `exit` ends it with 0.
+    assert_eq!(c.request("shutdown", Value::Null), Value::Null);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "terraform", "version": 2, "text": text}}),
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": 43, "method": "textDocument/hover", "params": {}}));
+    assert_eq!(code(&c.response(json!(43))), Some(-32600));
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait(), 0);
+}
+
+/// A Content-Length in the petabytes is never allocated: the server skips what comes, and the
+/// end of input ends it cleanly.
+#[test]
+fn lsp_huge_content_length_does_not_abort() {
+    let mut c = Client::start();
+    c.initialize();
+    c.send_raw(b"Content-Length: 99999999999999\r\n\r\n{}");
+    c.stdin = None;
+    assert_eq!(c.wait(), 0);
 }
