@@ -593,7 +593,8 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 /// A byte offset as an LSP position: 0-based line, column in UTF-16 code units.
 pub fn position(file: &SourceFile, offset: usize) -> Position {
     let p = file.position(offset);
-    let line_start = file.offset_of(p.line, 1);
+    // Line 1 starts after a byte order mark: editors do not show it as a character.
+    let line_start = file.offset_of(p.line, 1).min(p.offset);
     let character = file.text[line_start..p.offset].encode_utf16().count();
     Position::new((p.line - 1) as u32, character as u32)
 }
@@ -677,6 +678,16 @@ mod tests {
         assert_eq!(position(&f, text.len()), Position::new(2, 0));
         // Inside a multi-byte character: clamps to its start.
         assert_eq!(position(&f, 5), Position::new(1, 1));
+    }
+
+    #[test]
+    fn positions_skip_a_byte_order_mark_and_break_at_lone_cr() {
+        let text = "\u{feff}a = 1\rb = 2";
+        let f = SourceFile::new("t.tf".into(), "t.tf".into(), Arc::from(text));
+        assert_eq!(position(&f, 0), Position::new(0, 0));
+        assert_eq!(position(&f, 3), Position::new(0, 0));
+        assert_eq!(position(&f, 4), Position::new(0, 1));
+        assert_eq!(position(&f, text.find('b').unwrap()), Position::new(1, 0));
     }
 
     #[test]

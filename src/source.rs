@@ -67,10 +67,15 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// Wraps `text` read from `fs_path`, displayed as `path`.
+    /// Wraps `text` read from `fs_path`, displayed as `path`. A line ends at LF, CRLF or a lone
+    /// CR (old Mac line endings; YAML and HCL count it as a line break too).
     pub fn new(path: String, fs_path: PathBuf, text: Arc<str>) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let bytes = text.as_bytes();
+        line_starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
+            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            ends_line.then_some(i + 1)
+        }));
         SourceFile {
             path,
             fs_path,
@@ -79,7 +84,8 @@ impl SourceFile {
         }
     }
 
-    /// Converts a byte offset (clamped to the text and to a char boundary) to a position.
+    /// Converts a byte offset (clamped to the text and to a char boundary) to a position. A
+    /// leading byte order mark is not a column.
     pub fn position(&self, offset: usize) -> Position {
         let mut offset = offset.min(self.text.len());
         while offset > 0 && !self.text.is_char_boundary(offset) {
@@ -90,7 +96,10 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
+        let mut column = self.text[start..offset].chars().count() + 1;
+        if start == 0 && offset > 0 && self.text.starts_with('\u{feff}') {
+            column -= 1;
+        }
         Position {
             line: line + 1,
             column,
@@ -98,13 +107,19 @@ impl SourceFile {
         }
     }
 
-    /// The byte offset of a 1-based line and column (column in characters), clamped to the text.
+    /// The byte offset of a 1-based line and column (column in characters, not counting a
+    /// leading byte order mark), clamped to the text.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
+        let start = if start == 0 && self.text.starts_with('\u{feff}') {
+            3
+        } else {
+            start
+        };
         let rest = &self.text[start..];
-        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
         rest[..line_end]
             .char_indices()
             .nth(column.saturating_sub(1))
@@ -175,5 +190,30 @@ mod tests {
         assert_eq!(f.offset_of(2, 3), 6);
         // out of range offsets clamp
         assert_eq!(f.position(999).line, 3);
+    }
+
+    #[test]
+    fn lone_cr_ends_a_line_and_crlf_is_one_break() {
+        let f = SourceFile::new("a".into(), "a".into(), Arc::from("a\rbc\r\nd\n\re"));
+        assert_eq!((f.position(2).line, f.position(2).column), (2, 1));
+        assert_eq!((f.position(3).line, f.position(3).column), (2, 2));
+        assert_eq!(f.position(6).line, 3);
+        assert_eq!(f.position(8).line, 4);
+        assert_eq!(f.position(9).line, 5);
+        assert_eq!(f.offset_of(2, 2), 3);
+        assert_eq!(f.offset_of(2, 9), 4);
+        assert_eq!(f.offset_of(5, 1), 9);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let f = SourceFile::new("a".into(), "a".into(), Arc::from("\u{feff}ab\ncd"));
+        assert_eq!(f.position(3).column, 1);
+        assert_eq!(f.position(4).column, 2);
+        assert_eq!(f.position(0).column, 1);
+        assert_eq!(f.position(6).column, 1);
+        assert_eq!(f.position(7).column, 2);
+        assert_eq!(f.offset_of(1, 1), 3);
+        assert_eq!(f.offset_of(1, 2), 4);
     }
 }

@@ -164,3 +164,112 @@ fn json_and_sarif_stay_valid_and_escaped() {
         assert!(v.to_string().contains("add-mask"), "{format}: {stdout}");
     }
 }
+
+fn run_args(dir: &Path, args: &[&str]) -> String {
+    let out = Command::cargo_bin("iaclint")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const TF_POLICY: &str = "policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"*\", Resource = \"*\" }] })";
+const CFN_POLICY: &str = "{\"Type\": \"AWS::IAM::ManagedPolicy\", \"Properties\": {\"PolicyDocument\": {\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}}}";
+
+/// Lone-CR line endings (old Mac) and byte order marks in every front end: each file parses,
+/// and the wildcard action is reported at the line and column an editor shows.
+#[test]
+fn lone_cr_and_bom_positions_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join(".github/workflows")).unwrap();
+    let files: Vec<(&str, String)> = vec![
+        ("cr.tf", format!("resource \"aws_iam_policy\" \"p\" {{\r  {TF_POLICY}\r}}\r")),
+        ("bom.tf", format!("\u{feff}resource \"aws_iam_policy\" \"p\" {{ {TF_POLICY} }}\n")),
+        (
+            "cr.yaml",
+            "Resources:\r  P:\r    Type: AWS::IAM::ManagedPolicy\r    Properties:\r      PolicyDocument:\r        Statement:\r          - Effect: Allow\r            Action: \"*\"\r            Resource: \"*\"\r".into(),
+        ),
+        (
+            "bom.yaml",
+            "\u{feff}Resources: {P: {Type: AWS::IAM::ManagedPolicy, Properties: {PolicyDocument: {Statement: [{Effect: Allow, Action: \"*\", Resource: \"*\"}]}}}}\n".into(),
+        ),
+        ("cr.json", format!("{{\"Resources\":\r{{\"P\": {CFN_POLICY}}}}}")),
+        ("bom.json", format!("\u{feff}{{\"Resources\": {{\"P\": {CFN_POLICY}}}}}")),
+        (
+            ".github/workflows/cr.yml",
+            "on: push\rjobs:\r  b:\r    runs-on: ubuntu-latest\r    steps:\r      - uses: actions/checkout@v4\r".into(),
+        ),
+        (
+            ".github/workflows/bom.yml",
+            "\u{feff}on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n".into(),
+        ),
+    ];
+    for (name, text) in &files {
+        std::fs::write(d.join(name), text).unwrap();
+    }
+    // Where an editor shows the first `"*"` (or the action reference), 1-based.
+    let expect = |name: &str| -> (usize, usize) {
+        let text = &files.iter().find(|(n, _)| *n == name).unwrap().1;
+        let text = text.trim_start_matches('\u{feff}');
+        let needle = if name.ends_with(".yml") {
+            "actions/"
+        } else {
+            "\"*\""
+        };
+        let off = text.find(needle).unwrap();
+        let before = &text[..off];
+        let line = before.matches(['\r', '\n']).count() - before.matches("\r\n").count() + 1;
+        let start = before.rfind(['\r', '\n']).map_or(0, |i| i + 1);
+        (line, before[start..].chars().count() + 1)
+    };
+    let concise = run_args(d, &["check", ".", "--format", "concise"]);
+    let github = run_args(d, &["check", ".", "--format", "github"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&run_args(d, &["check", ".", "--format", "json"])).unwrap();
+    assert_eq!(json["errors"], serde_json::json!([]), "{json}");
+    for (name, _) in &files {
+        let rule = if name.ends_with(".yml") {
+            "unpinned-action"
+        } else {
+            "iam-wildcard-action"
+        };
+        let (line, col) = expect(name);
+        assert!(
+            concise.contains(&format!("{name}:{line}:{col}: high {rule}"))
+                || concise.contains(&format!("{name}:{line}:{col}: medium {rule}")),
+            "{name} at {line}:{col}:\n{concise}"
+        );
+        assert!(
+            github.contains(&format!("file={name},line={line},col={col},")),
+            "{name} at {line}:{col}:\n{github}"
+        );
+        let f = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == rule && f["file"] == *name)
+            .unwrap_or_else(|| panic!("{name}: {json}"));
+        assert_eq!(f["start"]["line"], line, "{name}: {f}");
+        assert_eq!(f["start"]["column"], col, "{name}: {f}");
+    }
+}
+
+/// An error about a whole file has no line and column: none is made up.
+#[test]
+fn file_level_errors_have_no_made_up_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.json"), "{\"a\": 1}").unwrap();
+    let concise = run_args(dir.path(), &["check", "x.json", "--format", "concise"]);
+    assert!(
+        concise.starts_with("x.json: error parse-error not a CloudFormation template"),
+        "{concise}"
+    );
+    let github = run_args(dir.path(), &["check", "x.json", "--format", "github"]);
+    assert!(
+        github.starts_with("::error file=x.json,title=parse-error::not a CloudFormation"),
+        "{github}"
+    );
+}

@@ -148,10 +148,14 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
     // hcl-edit refuses two things Terraform accepts: a key repeated in one object constructor
     // (Terraform keeps the last) and a conditional whose `?`/`:` starts a new line inside
     // brackets. Both are worked around by same-length rewrites, so spans do not move.
-    // A UTF-8 byte order mark (3 bytes) becomes 3 spaces: hcl-edit refuses it.
+    // A UTF-8 byte order mark (3 bytes) becomes 3 spaces: hcl-edit refuses it. A lone CR (an
+    // old Mac line ending, a line break for Terraform) becomes a LF: hcl-edit refuses it.
     let mut patched: Option<String> = text
         .strip_prefix('\u{feff}')
         .map(|rest| format!("   {rest}"));
+    if let Some(lf) = lone_cr_to_lf(patched.as_deref().unwrap_or(text)) {
+        patched = Some(lf);
+    }
     let mut joined = false;
     let mut first: Option<(usize, String)> = None;
     for _ in 0..16 {
@@ -186,6 +190,21 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
     }
     let (off, message) = first.unwrap_or((0, String::from("parse error")));
     Err(scan::describe_error(id, file, &scan, off, &message))
+}
+
+/// `text` with every CR not followed by a LF replaced by a LF (same length, so spans stay
+/// valid); `None` when there is none.
+fn lone_cr_to_lf(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return None;
+    }
+    let out: Vec<u8> = (0..bytes.len())
+        .map(|i| if lone(i) { b'\n' } else { bytes[i] })
+        .collect();
+    // Replacing one ASCII byte by another keeps the text UTF-8.
+    String::from_utf8(out).ok()
 }
 
 /// A span covering the character at `off` (or an empty span at the end of the text).
