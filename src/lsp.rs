@@ -460,7 +460,12 @@ fn error_response(id: RequestId, e: BoxError) -> Response {
 
 /// `# iaclint:ignore RULE -- REASON` indented like the (0-based) line it goes above.
 fn suppression_comment(text: &str, line: usize, rule: &str) -> String {
-    let current = text.lines().nth(line).unwrap_or("");
+    // Lines as `SourceFile` counts them: LF, CRLF or a lone CR ends one.
+    let current = text
+        .split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+        .nth(line)
+        .unwrap_or("");
     let indent: String = current
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
@@ -717,6 +722,10 @@ mod tests {
             suppression_comment(text, 1, "r"),
             "    # iaclint:ignore r -- TODO: say why this finding does not apply\n"
         );
+        // Lone CR and CRLF line endings count lines as positions do.
+        let text = "a {\r  b = 1\r\n    c = 2\n}";
+        assert!(suppression_comment(text, 1, "r").starts_with("  # "));
+        assert!(suppression_comment(text, 2, "r").starts_with("    # "));
         assert!(is_json(Path::new("t.json"), ""));
         assert!(is_json(Path::new("t.template"), " {"));
         assert!(!is_json(Path::new("t.template"), "Resources:"));

@@ -496,3 +496,33 @@ fn lsp_huge_content_length_does_not_abort() {
     c.stdin = None;
     assert_eq!(c.wait(), 0);
 }
+
+/// Positions in a document with a byte order mark and lone-CR line endings, and a hostile
+/// resource name: the diagnostic is on the line and character the editor shows, and its message
+/// carries no raw control or bidi character.
+#[test]
+fn lsp_lone_cr_bom_and_hostile_names() {
+    let text = "\u{feff}resource \"aws_iam_policy\" \"p\\u001b]0;x\\u0007\\u202e\" {\r  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"*\", Resource = \"*\" }] })\r}\r";
+    let dir = tempfile::tempdir().unwrap();
+    let uri = file_uri(&dir.path().join("main.tf"));
+    let mut c = Client::start();
+    c.initialize();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": text}}),
+    );
+    let diags = c.diagnostics(&uri);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "iam-wildcard-action")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    let line2 = "  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = ";
+    assert_eq!(at(&d["range"]["start"]), (1, line2.len() as u64), "{d}");
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        !message.contains(['\x1b', '\x07', '\u{202e}']),
+        "{message:?}"
+    );
+    assert!(message.contains("\\x1b]0;x\\x07\\u{202e}"), "{message:?}");
+    assert_eq!(c.shutdown(), 0);
+}

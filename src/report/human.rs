@@ -158,12 +158,12 @@ fn line_too_long(sources: &Sources, span: crate::source::Span) -> bool {
     let text = &sources.get(span.file).text;
     let start = text
         .get(..span.start)
-        .and_then(|t| t.rfind('\n'))
+        .and_then(|t| t.rfind(['\n', '\r']))
         .map(|i| i + 1)
         .unwrap_or(0);
     let end = text
         .get(span.start..)
-        .and_then(|t| t.find('\n'))
+        .and_then(|t| t.find(['\n', '\r']))
         .map(|i| span.start + i)
         .unwrap_or(text.len());
     end - start > MAX_SNIPPET_LINE
