@@ -273,3 +273,19 @@ fn file_level_errors_have_no_made_up_position() {
         "{github}"
     );
 }
+
+#[test]
+fn debug_graph_is_inert() {
+    let dir = hostile_dir();
+    let out = Command::cargo_bin("iaclint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["debug", "graph", "."])
+        .output()
+        .unwrap();
+    for text in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8(text.clone()).unwrap();
+        assert_no_forbidden("debug graph", &text);
+        assert_no_command_lines("debug graph", &text);
+    }
+}

@@ -7,8 +7,16 @@ use std::io::{self, Write};
 use crate::lint::Model;
 use crate::value::route_to_string;
 
-/// Writes the graph of `model`.
+/// Writes the graph of `model`, made inert ([`super::inert`]): no control or bidi character
+/// and no line starting a workflow command.
 pub fn render(model: &Model, out: &mut dyn Write) -> io::Result<()> {
+    let mut raw = Vec::new();
+    render_raw(model, &mut raw)?;
+    let text = String::from_utf8_lossy(&raw);
+    out.write_all(super::inert::guard_lines(&super::inert::text(&text)).as_bytes())
+}
+
+fn render_raw(model: &Model, out: &mut dyn Write) -> io::Result<()> {
     let g = &model.graph;
     let s = &model.sources;
     let mut nodes: Vec<_> = g.nodes.iter().collect();
@@ -21,7 +29,12 @@ pub fn render(model: &Model, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{} ({:?} {}) {}:{}:{}",
-            n.address, n.kind, n.type_name, f.path, p.line, p.column
+            super::inert::line(&n.address),
+            n.kind,
+            super::inert::line(&n.type_name),
+            super::inert::path(&f.path),
+            p.line,
+            p.column
         )?;
         let mut meta = Vec::new();
         if n.meta.count {
