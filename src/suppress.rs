@@ -404,7 +404,7 @@ fn attach_one(
 ) {
     let text: &str = &file.text;
     let span = Span::new(id, range.clone());
-    let line_start = text[..range.start].rfind('\n').map_or(0, |n| n + 1);
+    let line_start = text[..range.start].rfind(['\n', '\r']).map_or(0, |n| n + 1);
     let own_line = text[line_start..range.start].trim().is_empty();
     let placement = if own_line {
         Placement::Above
@@ -463,7 +463,11 @@ fn attach_one(
 fn target_line(file: &SourceFile, end: usize) -> usize {
     let mut line = file.position(end).line + 1;
     // Skip the rest of the comment's line, then comment-only lines.
-    for l in file.text[end..].split('\n').skip(1) {
+    // Lines end at LF, CRLF or a lone CR, as in `SourceFile`.
+    let lines = file.text[end..]
+        .split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'));
+    for l in lines.skip(1) {
         let t = l.trim();
         if t.starts_with('#') || t.starts_with("//") {
             line += 1;

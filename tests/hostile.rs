@@ -289,3 +289,21 @@ fn debug_graph_is_inert() {
         assert_no_command_lines("debug graph", &text);
     }
 }
+
+/// Suppression comments in lone-CR files cover the resource below them, as with LF.
+#[test]
+fn suppressions_work_with_lone_cr_line_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("cr.tf"),
+        "# iaclint:ignore iam-wildcard-action -- ok\rresource \"aws_iam_policy\" \"p\" {\r  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"*\", Resource = \"arn:aws:s3:::x/*\" }] })\r}\r",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("cr.yaml"),
+        "Resources:\r  # iaclint:ignore iam-wildcard-action -- ok\r  P:\r    Type: AWS::IAM::ManagedPolicy\r    Properties:\r      PolicyDocument:\r        Statement:\r          - Effect: Allow\r            Action: \"*\"\r            Resource: \"arn:aws:s3:::x/*\"\r",
+    )
+    .unwrap();
+    let concise = run_args(dir.path(), &["check", ".", "--format", "concise"]);
+    assert_eq!(concise, "", "{concise}");
+}

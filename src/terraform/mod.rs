@@ -133,7 +133,10 @@ pub const MAX_NESTING: usize = 128;
 /// starting here", "expected `}` to close block `resource` opened at line N"). Files nested deeper
 /// than [`MAX_NESTING`] are rejected before hcl-edit parses them. Never panics.
 pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
-    let text: &str = &file.text;
+    // A lone CR (an old Mac line ending, a line break for Terraform) becomes a LF for the
+    // scanner and hcl-edit, which would otherwise see one long line or refuse it.
+    let lf = lone_cr_to_lf(&file.text);
+    let text: &str = lf.as_deref().unwrap_or(&file.text);
     let scan = scan::scan(text);
     if let Some(off) = scan.too_deep_at {
         return Err(InputError {
@@ -148,14 +151,10 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
     // hcl-edit refuses two things Terraform accepts: a key repeated in one object constructor
     // (Terraform keeps the last) and a conditional whose `?`/`:` starts a new line inside
     // brackets. Both are worked around by same-length rewrites, so spans do not move.
-    // A UTF-8 byte order mark (3 bytes) becomes 3 spaces: hcl-edit refuses it. A lone CR (an
-    // old Mac line ending, a line break for Terraform) becomes a LF: hcl-edit refuses it.
+    // A UTF-8 byte order mark (3 bytes) becomes 3 spaces: hcl-edit refuses it.
     let mut patched: Option<String> = text
         .strip_prefix('\u{feff}')
         .map(|rest| format!("   {rest}"));
-    if let Some(lf) = lone_cr_to_lf(patched.as_deref().unwrap_or(text)) {
-        patched = Some(lf);
-    }
     let mut joined = false;
     let mut first: Option<(usize, String)> = None;
     for _ in 0..16 {
@@ -164,7 +163,7 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
             Ok(body) => return Ok(body),
             Err(err) => err,
         };
-        let off = if patched.is_none() {
+        let off = if patched.is_none() && lf.is_none() {
             let loc = err.location();
             file.offset_of(loc.line(), loc.column())
         } else {
@@ -223,7 +222,7 @@ fn one_char(id: FileId, text: &str, off: usize) -> Span {
 
 /// The byte ranges of the line comments (`#`, `//`) of HCL `text`, outside strings and heredocs.
 pub fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
-    scan::scan(text).comments
+    scan::scan(lone_cr_to_lf(text).as_deref().unwrap_or(text)).comments
 }
 
 /// One Terraform module = one directory of .tf files.
