@@ -78,7 +78,7 @@ pub fn serve(
         let msg = match frame {
             Frame::Message(m) => m,
             Frame::NotJson(e) => {
-                eprintln!("iaclint lsp: message is not JSON: {e}");
+                eprintln!("iaclint lsp: message is not JSON: {}", inert::line(&e));
                 server.send_error(None, PARSE_ERROR, format!("not JSON: {e}"))?;
                 continue;
             }
@@ -88,7 +88,7 @@ pub fn serve(
                 continue;
             }
             Frame::Invalid { id, reason } => {
-                eprintln!("iaclint lsp: invalid message: {reason}");
+                eprintln!("iaclint lsp: invalid message: {}", inert::line(&reason));
                 server.send_error(id, INVALID_REQUEST, format!("invalid request: {reason}"))?;
                 continue;
             }
@@ -152,8 +152,9 @@ pub fn serve(
                         return Err(e);
                     }
                     eprintln!(
-                        "iaclint lsp: bad `{}` notification: {e}",
-                        method.escape_debug()
+                        "iaclint lsp: bad `{}` notification: {}",
+                        method.escape_debug(),
+                        inert::line(&e.to_string())
                     );
                 }
             }

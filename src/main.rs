@@ -106,6 +106,12 @@ struct CheckArgs {
     verbose: bool,
 }
 
+/// An error message for stderr, made inert: it may quote a user's file (a config key).
+fn inert(e: &impl std::fmt::Display) -> String {
+    let s = e.to_string();
+    report::inert::guard_lines(&report::inert::text(&s)).into_owned()
+}
+
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
 }
@@ -216,7 +222,7 @@ fn init(force: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", inert(&e));
             ExitCode::from(2)
         }
     }
@@ -233,7 +239,7 @@ fn main() -> ExitCode {
     let registry = match load_config(None, Path::new(".")).and_then(|c| registry_for(c.as_ref())) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", inert(&e));
             return ExitCode::from(2);
         }
     };
@@ -348,14 +354,14 @@ fn check(args: CheckArgs) -> ExitCode {
     let outputs = match outputs(args.formats, args.output) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", inert(&e));
             return ExitCode::from(2);
         }
     };
     let stdin = match stdin_input(&args.paths, args.stdin_filename) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", inert(&e));
             return ExitCode::from(2);
         }
     };
@@ -368,14 +374,14 @@ fn check(args: CheckArgs) -> ExitCode {
     let config = match load_config(args.config.as_deref(), start) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", inert(&e));
             return ExitCode::from(2);
         }
     };
     let registry = match registry_for(config.as_ref()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", inert(&e));
             return ExitCode::from(2);
         }
     };
@@ -383,7 +389,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", inert(&e));
             return ExitCode::from(2);
         }
     };
@@ -406,7 +412,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut report = match linted {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", inert(&e));
             return ExitCode::from(2);
         }
     };
@@ -430,7 +436,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         let b = Baseline::from_report(&report);
         if let Err(e) = b.write(path) {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", inert(&e));
             return ExitCode::from(2);
         }
         eprintln!(

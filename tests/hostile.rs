@@ -307,3 +307,25 @@ fn suppressions_work_with_lone_cr_line_endings() {
     let concise = run_args(dir.path(), &["check", ".", "--format", "concise"]);
     assert_eq!(concise, "", "{concise}");
 }
+
+/// A configuration error quoting a hostile key from `.iaclint.toml` stays inert on stderr.
+#[test]
+fn config_errors_are_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".iaclint.toml"),
+        "[rules.\"\\u001b]0;pwned\\u0007\\n::error::bad\"]\nseverity = \"high\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.tf"), "locals {}\n").unwrap();
+    let out = Command::cargo_bin("iaclint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("pwned"), "{stderr}");
+    assert_no_forbidden("stderr", &stderr);
+    assert_no_command_lines("stderr", &stderr);
+}
