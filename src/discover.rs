@@ -501,3 +501,18 @@ pub fn normalize_path(path: &Path) -> PathBuf {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_current_directory_is_never_an_empty_path() {
+        // A walk error about `.` used to be reported as `::error file=,…`.
+        assert_eq!(display_path(Path::new(".")), ".");
+        assert_eq!(display_path(Path::new("./")), ".");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(display_path(&cwd), ".");
+        assert_eq!(display_path(&cwd.join("a.tf")), "a.tf");
+    }
+}
