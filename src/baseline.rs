@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::lint::Report;
 
+/// The largest baseline file read.
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The baseline format version.
 pub const VERSION: u32 = 1;
 
@@ -74,8 +77,10 @@ impl Baseline {
     /// Reads a baseline file; a missing file, invalid JSON or another version is an error.
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let shown = path.display();
-        let text = std::fs::read_to_string(path)
+        let bytes = crate::fsread::read_regular(path, MAX_BYTES, crate::fsread::Symlinks::Follow)
             .map_err(|e| format!("cannot read the baseline {shown}: {e}"))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("cannot read the baseline {shown}: not UTF-8 text"))?;
         let b: Baseline = serde_json::from_str(&text).map_err(|e| {
             format!(
                 "{shown}:{}:{}: not a baseline file: {e}",

@@ -196,16 +196,33 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     } else {
         start
     };
+    // Anything by that name counts (a FIFO or a symlink to a device too): loading it then says
+    // why it cannot be read, rather than the run going on without the config.
     dir.ancestors()
         .map(|d| d.join(FILE_NAME))
-        .find(|p| p.is_file())
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
+}
+
+/// The largest `.iaclint.toml` read.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The text of the regular file at `path`, at most `limit` bytes of UTF-8.
+fn read_text(path: &Path, limit: u64) -> Result<String, String> {
+    let bytes = crate::fsread::read_regular(path, limit, crate::fsread::Symlinks::Follow)
+        .map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text: invalid byte at offset {}",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 impl Config {
     /// Reads and parses the config file at `path` (rule ids are checked later, against the
     /// registry it helps build: see [`Config::check_rule_ids`]).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let text = read_text(path, MAX_CONFIG_BYTES).map_err(|e| ConfigError {
             path: crate::discover::display_path(path),
             line: 0,
             column: 0,
@@ -332,7 +349,7 @@ impl Config {
                 .collect();
             names.sort();
             for p in names {
-                let text = std::fs::read_to_string(&p).map_err(|e| {
+                let text = read_text(&p, crate::lint::MAX_FILE_BYTES).map_err(|e| {
                     self.error(
                         Some(span.clone()),
                         format!("cannot read the rule file {}: {e}", p.display()),

@@ -3,7 +3,8 @@
 //! The pipeline is `discover → parse → graph → policies → rules → report`; each stage is one
 //! module with a small public surface:
 //!
-//! - [`discover`] walks paths; [`source`] keeps each file's text once;
+//! - [`discover`] walks paths (reading files through [`fsread`], tracked paths from
+//!   [`gitindex`]); [`source`] keeps each file's text once;
 //! - [`terraform`] and [`cloudformation`] parse their formats into graph [`graph::Fragment`]s
 //!   with evaluated, spanned values;
 //! - [`graph`] merges them into one [`graph::ResourceGraph`] with a reverse index;
@@ -20,6 +21,8 @@ pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod finding;
+pub mod fsread;
+pub mod gitindex;
 pub mod graph;
 pub mod lint;
 pub mod lsp;

@@ -54,6 +54,9 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// Number of files linted (read successfully or not).
     pub files: usize,
+    /// Walked files left out by ignore files (`.gitignore`, `.ignore`, `info/exclude`; never a
+    /// tracked file) or by the config's `include`/`exclude`.
+    pub excluded: usize,
     /// Ids of the rules that ran (the `--rule`/`--skip-rule` selection), in registry order.
     pub rules: Vec<String>,
     /// Per-rule severities that replace the rule's own (from the configuration); renderers that
@@ -132,15 +135,18 @@ fn read(path: &Path) -> Result<SourceFile, Box<ReadError>> {
             offset: 0,
         })
     };
-    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read file: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(err(format!(
-            "file is {} bytes, over the {} byte limit; not linted",
-            meta.len(),
-            MAX_FILE_BYTES
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read file: {e}")))?;
+    let bytes = crate::fsread::read_regular(path, MAX_FILE_BYTES, crate::fsread::Symlinks::Follow)
+        .map_err(|e| {
+            err(match e {
+                crate::fsread::ReadFailure::TooLarge { size, limit } => {
+                    format!("file is {size} bytes, over the {limit} byte limit; not linted")
+                }
+                crate::fsread::ReadFailure::NotRegular(kind) => {
+                    format!("not a regular file ({kind}); not linted")
+                }
+                crate::fsread::ReadFailure::Io(e) => format!("cannot read file: {e}"),
+            })
+        })?;
     decode(display, path, bytes)
 }
 
@@ -190,6 +196,8 @@ pub struct Model {
     pub errors: Vec<InputError>,
     /// Number of files found.
     pub files: usize,
+    /// Walked files left out by ignore rules or the config (see [`Report::excluded`]).
+    pub excluded: usize,
 }
 
 /// Reads and parses `paths` and builds the graph (what `iaclint debug graph` shows).
@@ -200,13 +208,17 @@ pub fn load(paths: &[PathBuf]) -> Model {
 /// [`load`], skipping the walked files `keep` rejects (named files are always read).
 pub fn load_filtered(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> Model {
     let found = discover::discover(paths);
-    let loaded: Vec<Result<SourceFile, Box<ReadError>>> = found
+    let (kept, dropped): (Vec<&discover::Candidate>, Vec<_>) = found
         .files
+        .iter()
+        .partition(|c| c.explicit || keep(&c.path));
+    let loaded: Vec<Result<SourceFile, Box<ReadError>>> = kept
         .par_iter()
-        .filter(|c| c.explicit || keep(&c.path))
         .filter_map(|c| keep_template(read(&c.path), c.explicit))
         .collect();
-    model(loaded, found.errors)
+    let mut model = model(loaded, found.errors);
+    model.excluded = found.excluded + dropped.len();
+    model
 }
 
 /// JSON/YAML candidates are linted only when they are CloudFormation templates; one named on the
@@ -269,6 +281,7 @@ fn model(loaded: Vec<Result<SourceFile, Box<ReadError>>>, mut errors: Vec<InputE
         policies,
         errors,
         files,
+        excluded: 0,
     }
 }
 
@@ -280,6 +293,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         policies,
         mut errors,
         files,
+        excluded,
     } = model;
     let engine = Engine::new(&sources, &graph, &policies);
     let enabled = |r: &crate::rules::Rule| {
@@ -334,6 +348,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         baselined: 0,
         errors,
         files,
+        excluded,
         rules,
         severity_overrides: Default::default(),
     })

@@ -248,7 +248,8 @@ mod sniff {
         let Ok(found) = Probe(Want::Top).deserialize(&mut de) else {
             return true;
         };
-        found && de.end().is_ok()
+        // Trailing garbage after a template is its syntax error to report, not a reason to skip it.
+        found
     }
 
     enum Frame {

@@ -305,9 +305,14 @@ fn render_raw(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     } else {
         format!("; {} baselined", report.baselined)
     };
+    let excluded = if report.excluded == 0 {
+        String::new()
+    } else {
+        format!("; {} excluded", report.excluded)
+    };
     writeln!(
         out,
-        "{} finding{}{} in {} file{}; {} error{}{suppressed}{baselined}{undecided}",
+        "{} finding{}{} in {} file{}; {} error{}{suppressed}{baselined}{excluded}{undecided}",
         report.findings.len(),
         if report.findings.len() == 1 { "" } else { "s" },
         detail,

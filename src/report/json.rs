@@ -58,6 +58,7 @@ struct JsonSummary {
     errors: usize,
     suppressed: usize,
     baselined: usize,
+    excluded: usize,
 }
 
 fn ends(sources: &Sources, span: Span) -> (&str, Position, Position) {
@@ -123,6 +124,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             errors: report.errors.len(),
             suppressed: report.suppressed,
             baselined: report.baselined,
+            excluded: report.excluded,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
