@@ -16,7 +16,7 @@ use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::{cloudformation, terraform, workflow};
 
 /// Files larger than this are reported, not read (untrusted input must not exhaust memory).
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = crate::limits::Limits::DEFAULT.file_bytes;
 
 /// What to lint and with which rules.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +27,8 @@ pub struct Settings {
     pub select: Vec<String>,
     /// Never these rule ids.
     pub skip: Vec<String>,
+    /// Work bounds for hostile input (`[limits]` in `.iaclint.toml`).
+    pub limits: crate::limits::Limits,
 }
 
 /// A configuration mistake that stops the run before any file is read.
@@ -67,6 +69,7 @@ pub fn lint_sources(
     registry: &Registry,
     settings: &Settings,
 ) -> Result<Report, LintError> {
+    crate::limits::install(settings.limits);
     let loaded = inputs
         .into_iter()
         .filter_map(|(path, text)| {
@@ -90,6 +93,7 @@ pub fn lint_filtered(
     registry: &Registry,
     keep: &(dyn Fn(&Path) -> bool + Sync),
 ) -> Result<Report, LintError> {
+    crate::limits::install(settings.limits);
     check_rule_ids(settings, registry)?;
     run(load_filtered(&settings.paths, keep), registry, settings)
 }
@@ -133,11 +137,12 @@ fn read(path: &Path) -> Result<SourceFile, Box<ReadError>> {
         })
     };
     let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read file: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
+    let max = crate::limits::current().file_bytes;
+    if meta.len() > max {
         return Err(err(format!(
-            "file is {} bytes, over the {} byte limit; not linted",
+            "file is {} bytes, over the {max} byte limit {}; not linted",
             meta.len(),
-            MAX_FILE_BYTES
+            crate::limits::hint("file-bytes")
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read file: {e}")))?;
@@ -386,15 +391,18 @@ pub fn build_graph(
         .map(|(dir, ids)| build_module(sources, dir, &ids))
         .collect();
     let mut builder = GraphBuilder::new();
+    // Problems in files that were still linted (an exceeded evaluation limit): their suppression
+    // comments still apply.
+    let mut diagnostics = Vec::new();
     for (mut fragment, errs) in built {
         errors.extend(errs);
-        errors.append(&mut fragment.diagnostics);
+        diagnostics.append(&mut fragment.diagnostics);
         builder.add(fragment);
     }
     for t in built_templates {
         match t {
             Ok(mut fragment) => {
-                errors.append(&mut fragment.diagnostics);
+                diagnostics.append(&mut fragment.diagnostics);
                 builder.add(fragment);
             }
             Err(e) => errors.push(e),
@@ -404,6 +412,7 @@ pub fn build_graph(
     // Suppression comments, in the files that parsed.
     let failed: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
     crate::suppress::attach_comments(sources, &mut graph, &failed);
+    errors.append(&mut diagnostics);
     graph
 }
 
@@ -459,6 +468,7 @@ pub fn lint_buffer(
     registry: &Registry,
     settings: &Settings,
 ) -> Result<Report, LintError> {
+    crate::limits::install(settings.limits);
     check_rule_ids(settings, registry)?;
     let display = discover::display_path(path);
     let kind = discover::input_kind(path);
@@ -475,13 +485,17 @@ pub fn lint_buffer(
             },
             offset: 0,
         }))
-    } else if bytes.len() as u64 > MAX_FILE_BYTES {
+    } else if bytes.len() as u64 > settings.limits.file_bytes {
         Err(Box::new(ReadError {
             text: None,
             error: InputError {
                 path: display.clone(),
                 span: None,
-                message: format!("input is over the {MAX_FILE_BYTES} byte limit; not linted"),
+                message: format!(
+                    "input is over the {} byte limit {}; not linted",
+                    settings.limits.file_bytes,
+                    crate::limits::hint("file-bytes")
+                ),
             },
             offset: 0,
         }))

@@ -24,12 +24,11 @@ enum Fail {
     Unknown,
     /// Terraform would report an error (type mismatch, missing key, ...).
     Error,
+    /// The result would be longer than the `string-bytes` limit (measured before it is built).
+    TooLarge,
 }
 
 type Res = Result<Spanned, Fail>;
-
-/// Longest string a function may build; longer results are unknown.
-const MAX_STRING: usize = 16 << 20;
 
 /// Evaluates a function call.
 pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -> Spanned {
@@ -64,7 +63,7 @@ pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -
     if fc.name.is_namespaced() || fc.args.expand_final() || args.iter().any(Spanned::is_unknown) {
         return ev.unknown_of(r);
     }
-    match apply(name, args, span) {
+    match apply(name, args, span, ev.max_string) {
         Ok(mut v) => {
             if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
                 v.span = span;
@@ -72,6 +71,10 @@ pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -
             v
         }
         Err(Fail::Unknown) => ev.unknown_of(r),
+        Err(Fail::TooLarge) => {
+            ev.exceeded("string-bytes", span);
+            ev.unknown_of(r)
+        }
         Err(Fail::Error) => {
             ev.errors += 1;
             ev.unknown_of(r)
@@ -145,7 +148,7 @@ fn flatten_into(items: Vec<Spanned>, out: &mut Vec<Spanned>, depth: usize) -> Re
     Ok(())
 }
 
-fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
+fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>, max_string: usize) -> Res {
     let n = args.len();
     match name {
         "jsonencode" => {
@@ -190,7 +193,7 @@ fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
                 return Err(Fail::Error);
             }
             let f = str_arg(&args[0])?;
-            format(&f, &args[1..]).map(|s| Spanned::new(Val::String(s), span))
+            format(&f, &args[1..], max_string).map(|s| Spanned::new(Val::String(s), span))
         }
         "lookup" => {
             arity(&args, 2, 3)?;
@@ -246,16 +249,26 @@ fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
                 return Err(Fail::Error);
             }
             let sep = str_arg(&args[0])?;
-            let mut parts = Vec::new();
+            let mut out = String::new();
+            let mut first = true;
             for list in &args[1..] {
                 let Val::Array(items) = &list.val else {
                     return Err(Fail::Error);
                 };
                 for it in items {
-                    parts.push(str_arg(it)?);
+                    let part = str_arg(it)?;
+                    let sep_len = if first { 0 } else { sep.len() };
+                    if out.len().saturating_add(sep_len).saturating_add(part.len()) > max_string {
+                        return Err(Fail::TooLarge);
+                    }
+                    if !first {
+                        out.push_str(&sep);
+                    }
+                    out.push_str(&part);
+                    first = false;
                 }
             }
-            new(Val::String(parts.join(&sep)), span)
+            new(Val::String(out), span)
         }
         "split" => {
             arity(&args, 2, 2)?;
@@ -287,16 +300,16 @@ fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
                 } else {
                     rep.len()
                 };
-                if s.len().saturating_add(count.saturating_mul(per)) > MAX_STRING {
-                    return Err(Fail::Unknown);
+                if s.len().saturating_add(count.saturating_mul(per)) > max_string {
+                    return Err(Fail::TooLarge);
                 }
                 re.replace_all(&s, rep.as_str()).into_owned()
             } else if sub.is_empty() {
                 s
             } else {
                 let count = s.matches(sub.as_str()).count();
-                if s.len().saturating_add(count.saturating_mul(rep.len())) > MAX_STRING {
-                    return Err(Fail::Unknown);
+                if s.len().saturating_add(count.saturating_mul(rep.len())) > max_string {
+                    return Err(Fail::TooLarge);
                 }
                 s.replace(&sub, &rep)
             };
@@ -421,11 +434,15 @@ fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
 
 /// Go-style `format` with the verbs Terraform documents most (`%s %d %q %v %t %%`); flags and
 /// widths are not supported (unknown, never guessed).
-fn format(f: &str, args: &[Spanned]) -> Result<String, Fail> {
+fn format(f: &str, args: &[Spanned], max_string: usize) -> Result<String, Fail> {
     let mut out = String::new();
     let mut chars = f.chars();
     let mut next = 0usize;
     while let Some(c) = chars.next() {
+        // Each piece pushed is at most the size of one argument: checked before the next.
+        if out.len() > max_string {
+            return Err(Fail::TooLarge);
+        }
         if c != '%' {
             out.push(c);
             continue;
@@ -456,6 +473,9 @@ fn format(f: &str, args: &[Spanned]) -> Result<String, Fail> {
             }
             _ => return Err(Fail::Unknown),
         }
+    }
+    if out.len() > max_string {
+        return Err(Fail::TooLarge);
     }
     Ok(out)
 }

@@ -517,9 +517,31 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
             });
         }
     }
+    // A limit hit during evaluation: the module is still linted (over-limit values are unknown),
+    // and the first place is reported.
+    let diagnostics = ev
+        .first_exceeded
+        .take()
+        .map(|(span, key)| InputError {
+            path: input
+                .files
+                .iter()
+                .chain(input.tfvars.iter())
+                .find(|(id, _, _)| *id == span.file)
+                .map(|(_, f, _)| f.path.clone())
+                .unwrap_or_default(),
+            span: Some(span),
+            message: format!(
+                "evaluation stopped here: the value is over a limit {}; values past it are unknown",
+                crate::limits::hint(key)
+            ),
+        })
+        .into_iter()
+        .collect();
     Fragment {
         nodes,
         edges,
+        diagnostics,
         ..Fragment::default()
     }
 }
