@@ -637,7 +637,7 @@ impl<'a> Engine<'a> {
             && let Some(last) = related.last_mut()
         {
             last.message = format!(
-                "{} (and {left_out} more locations, not shown {})",
+                "{}; and {left_out} more locations, not shown {}",
                 last.message,
                 crate::limits::hint("related-labels")
             );

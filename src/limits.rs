@@ -12,7 +12,7 @@
 //! | `string-bytes`      | 4 MiB    | longest string evaluation builds (Join, Sub, format, ...)    |
 //! | `eval-bytes`        | 32 MiB   | bytes of strings evaluation builds or copies, per file/module |
 //! | `eval-values`       | 250 000  | values copied out of parameters, mappings, locals, per file/module |
-//! | `reference-depth`   | 16       | hops followed when chasing references between resources      |
+//! | `reference-depth`   | 16       | hops followed when chasing references (at most 64)           |
 //! | `related-labels`    | 100      | related locations kept on one finding                        |
 //!
 //! # Across threads
@@ -56,6 +56,9 @@ pub struct Limits {
 /// The deepest nesting the parsers are known to handle on a 2 MiB thread stack; `nesting-depth`
 /// may lower it, never raise it.
 pub const MAX_NESTING_DEPTH: usize = 128;
+
+/// The most hops `reference-depth` may allow (checks recurse once per hop).
+pub const MAX_REFERENCE_DEPTH: usize = 64;
 
 impl Limits {
     /// The defaults (safe for untrusted input with 16 threads).
@@ -105,8 +108,11 @@ impl Limits {
             "eval-bytes" => self.eval_bytes = as_usize(value)?,
             "eval-values" => self.eval_values = as_usize(value)?,
             "reference-depth" => {
-                if value > 1024 {
-                    return Err("`reference-depth` can be at most 1024".into());
+                if value > MAX_REFERENCE_DEPTH as u64 {
+                    return Err(format!(
+                        "`reference-depth` can be at most {MAX_REFERENCE_DEPTH} (each hop is a \
+                         recursive check)"
+                    ));
                 }
                 self.reference_depth = as_usize(value)?;
             }

@@ -43,9 +43,9 @@ fn a_statement_with_100k_wildcard_actions_is_one_finding_with_capped_labels() {
         );
     }
     let last = &wide[0].related[limit - 1].message;
+    // One witness per action: `limit` shown, the rest counted.
     assert!(
-        last.contains(&format!("and {} more locations", n - limit - 1))
-            || last.contains("more locations"),
+        last.contains(&format!("; and {} more locations, not shown", n - limit)),
         "{last}"
     );
     assert!(last.contains("related-labels"), "{last}");
@@ -72,4 +72,58 @@ fn thousands_of_stacked_suppression_comments_are_linear() {
         .count();
     // The first block is above nothing (a blank line follows it); the second names an unknown rule.
     assert_eq!(invalid, 2 * n, "{:?}", report.findings.first());
+}
+
+fn check(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let out = assert_cmd::Command::cargo_bin("iaclint")
+        .expect("binary is built")
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("runs");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn limits_from_the_config_apply_and_are_named_where_hit() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "a".repeat(200);
+    std::fs::write(
+        dir.path().join("t.json"),
+        format!(
+            r#"{{"Resources": {{"B": {{"Type": "AWS::SNS::Topic", "Properties": {{
+  "TopicName": {{"Fn::Join": ["", ["{long}", "{long}"]]}}}}}}}}}}"#
+        ),
+    )
+    .unwrap();
+    // Within the default limits: clean.
+    let (code, out) = check(dir.path(), &["--format", "concise", "."]);
+    assert_eq!(code, 0, "{out}");
+    std::fs::write(
+        dir.path().join(".iaclint.toml"),
+        "[limits]\nstring-bytes = 300\n",
+    )
+    .unwrap();
+    let (code, out) = check(dir.path(), &["--format", "concise", "."]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("t.json:2:16:"), "{out}");
+    assert!(
+        out.contains("limit `string-bytes` under `[limits]`"),
+        "{out}"
+    );
+    // A mistake in the table is a located config error.
+    std::fs::write(
+        dir.path().join(".iaclint.toml"),
+        "[limits]\nstring-byte = 300\n",
+    )
+    .unwrap();
+    let (code, out) = check(dir.path(), &["."]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(".iaclint.toml:2:1: unknown limit `string-byte`"),
+        "{out}"
+    );
 }

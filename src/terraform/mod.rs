@@ -125,7 +125,7 @@ use eval::{DocNode, Evaluator, Inst, Scope, Targets, VarDecl};
 pub const MAX_INSTANCES: usize = 64;
 
 /// Deepest bracket/brace/parenthesis/interpolation nesting accepted before hcl-edit sees a file.
-pub const MAX_NESTING: usize = 128;
+pub const MAX_NESTING: usize = crate::limits::MAX_NESTING_DEPTH;
 
 /// Parses one .tf or .tfvars file.
 ///
@@ -140,8 +140,10 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
             path: file.path.clone(),
             span: Some(one_char(id, text, off)),
             message: format!(
-                "nesting deeper than {MAX_NESTING} levels of brackets, braces or parentheses; \
-                 refusing to parse this file"
+                "nesting deeper than {} levels of brackets, braces or parentheses {}; refusing \
+                 to parse this file",
+                crate::limits::current().nesting_depth,
+                crate::limits::hint("nesting-depth")
             ),
         });
     }
