@@ -121,17 +121,63 @@ fn arity(args: &[Spanned], min: usize, max: usize) -> Result<(), Fail> {
     }
 }
 
+/// The first of each group of equal items ([`val_eq`]), in order. Linear: items are compared by
+/// a canonical text (object keys sorted), so `toset` of 100k items is not 10^10 comparisons.
 fn dedupe(items: Vec<Spanned>) -> Result<Vec<Spanned>, Fail> {
     if items.iter().any(contains_unknown) {
         return Err(Fail::Unknown);
     }
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut out: Vec<Spanned> = Vec::new();
     for it in items {
-        if !out.iter().any(|o| val_eq(&o.val, &it.val)) {
+        let mut key = String::new();
+        // A value holding NaN equals nothing (not even itself): always kept.
+        if !canonical(&it.val, &mut key) || seen.insert(key) {
             out.push(it);
         }
     }
     Ok(out)
+}
+
+/// Writes a text that is equal for two values exactly when [`val_eq`] holds; false (text
+/// unusable) when the value holds a NaN or an unknown.
+fn canonical(v: &Val, out: &mut String) -> bool {
+    use std::fmt::Write;
+    match v {
+        Val::Null => out.push('n'),
+        Val::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Val::Number(x) if x.is_nan() => return false,
+        // -0 == 0.
+        Val::Number(x) => {
+            let _ = write!(out, "d{};", if *x == 0.0 { 0 } else { x.to_bits() });
+        }
+        Val::String(s) => {
+            let _ = write!(out, "s{}:{s}", s.len());
+        }
+        Val::Array(a) => {
+            out.push('[');
+            for x in a {
+                if !canonical(&x.val, out) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Val::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for k in keys {
+                let _ = write!(out, "{}:{k}", k.len());
+                if !m.get(k).is_some_and(|x| canonical(&x.val, out)) {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+        _ => return false,
+    }
+    true
 }
 
 fn flatten_into(items: Vec<Spanned>, out: &mut Vec<Spanned>, depth: usize) -> Result<(), Fail> {
