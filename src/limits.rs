@@ -10,10 +10,14 @@
 //! | `nesting-depth`     | 128      | bracket/mapping nesting of JSON, YAML and HCL (at most 128)  |
 //! | `yaml-alias-values` | 100 000  | values YAML aliases (and `<<` merge keys) expand to, per file |
 //! | `string-bytes`      | 4 MiB    | longest string evaluation builds (Join, Sub, format, ...)    |
-//! | `eval-bytes`        | 32 MiB   | bytes of strings evaluation builds or copies, per file/module |
+//! | `eval-bytes`        | 32 MiB   | bytes of strings evaluation builds or copies (and YAML alias expansion copies), per file/module |
 //! | `eval-values`       | 250 000  | values copied out of parameters, mappings, locals, per file/module |
 //! | `reference-depth`   | 16       | hops followed when chasing references (at most 64)           |
 //! | `related-labels`    | 100      | related locations kept on one finding                        |
+//!
+//! Terraform counts `eval-values` as a weight (one per value plus one per 16 bytes of string). A
+//! YAML file may hold at most a million values in all (`cloudformation::MAX_NODES`, not
+//! configurable).
 //!
 //! # Across threads
 //!
