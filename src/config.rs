@@ -56,6 +56,18 @@ pub const TEMPLATE: &str = r#"# iaclint configuration. Every key is optional; un
 # [[per-path]]
 # paths = ["sandbox/**"]
 # ignore = ["iam-wildcard-resource"]
+
+# Work bounds for untrusted input, per file (defaults shown). Files are linted in parallel, so
+# raising a per-file limit raises peak memory by the number of threads.
+# [limits]
+# file-bytes = 10485760         # largest file read
+# nesting-depth = 128           # deepest JSON/YAML/HCL nesting (at most 128)
+# yaml-alias-values = 100000    # values YAML aliases and merge keys may expand to
+# string-bytes = 4194304        # longest string built by Fn::Join, Fn::Sub, format(), ...
+# eval-bytes = 33554432         # bytes of strings built or copied per template or module
+# eval-values = 250000          # values copied from parameters, mappings, locals
+# reference-depth = 16          # hops followed between resources
+# related-labels = 100          # related locations kept on one finding
 "#;
 
 #[derive(Deserialize, Default)]
@@ -73,6 +85,9 @@ struct RawConfig {
     rules: RawRules,
     #[serde(default)]
     per_path: Vec<RawPerPath>,
+    /// `[limits]`: key → value, checked by [`Limits::set`](crate::limits::Limits::set).
+    #[serde(default)]
+    limits: BTreeMap<Spanned<String>, Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -169,6 +184,8 @@ pub struct Config {
     pub ignore: Vec<String>,
     /// `[rules.severity]`.
     pub severity: BTreeMap<String, Severity>,
+    /// `[limits]` over the defaults.
+    pub limits: crate::limits::Limits,
     per_path: Vec<PerPath>,
     /// Every rule id the file names, with where, checked against the registry by
     /// [`Config::check_rule_ids`].
@@ -295,6 +312,23 @@ impl Config {
             rule_refs.push((id.get_ref().clone(), id.span()));
             severities.insert(id.get_ref().clone(), severity(s)?);
         }
+        let mut limits = crate::limits::Limits::default();
+        for (key, value) in &raw.limits {
+            let v = u64::try_from(*value.get_ref()).map_err(|_| {
+                at(
+                    Some(value.span()),
+                    format!("`{}` must be at least 1", key.get_ref()),
+                )
+            })?;
+            limits.set(key.get_ref(), v).map_err(|m| {
+                let span = if crate::limits::Limits::KEYS.contains(&key.get_ref().as_str()) {
+                    value.span()
+                } else {
+                    key.span()
+                };
+                at(Some(span), m)
+            })?;
+        }
         Ok(Config {
             path: path.to_path_buf(),
             text: text.to_string(),
@@ -310,6 +344,7 @@ impl Config {
             select,
             ignore,
             severity: severities,
+            limits,
             per_path,
             rule_refs,
         })
@@ -485,6 +520,7 @@ mod tests {
         let c = parse(&uncommented).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
         assert_eq!(c.fail_on, Some(Severity::High));
         assert_eq!(c.per_path.len(), 1);
+        assert_eq!(c.limits, crate::limits::Limits::default());
         assert!(c.check_rule_ids(&Registry::builtin().unwrap()).is_ok());
     }
 
@@ -511,6 +547,22 @@ mod tests {
             e.message.contains("did you mean `iam-wildcard-action`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn limits_are_read_and_mistakes_located() {
+        let c = parse("[limits]\nrelated-labels = 3\nstring-bytes = 1000\n").unwrap();
+        assert_eq!(c.limits.related_labels, 3);
+        assert_eq!(c.limits.string_bytes, 1000);
+        let e = parse("[limits]\nstring-bytez = 3\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(e.message.contains("unknown limit `string-bytez`"), "{e}");
+        let e = parse("[limits]\nnesting-depth = 100000\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 17), "{e}");
+        let e = parse("[limits]\neval-bytes = -1\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 14), "{e}");
+        let e = parse("[limits]\neval-bytes = \"big\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
     }
 
     #[test]

@@ -18,9 +18,6 @@ use crate::source::{FileId, Sources, Span};
 use crate::suppress::{Date, Placement, Suppression};
 use crate::value::{Route, Seg, Spanned, Val, route_to_string};
 
-/// Maximum depth of nested `follow`/`referrers` hops (guards against reference cycles).
-const MAX_DEPTH: usize = 16;
-
 /// Three-valued truth.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tri {
@@ -159,6 +156,8 @@ pub struct Engine<'a> {
     graph: &'a ResourceGraph,
     policies: &'a [PolicyDocument],
     today: Date,
+    /// The run's work bounds (`related-labels`, `reference-depth`).
+    limits: crate::limits::Limits,
     /// Indices into `graph.line_suppressions` by (file, 1-based line).
     line_index: HashMap<(FileId, usize), Vec<usize>>,
 }
@@ -182,6 +181,7 @@ impl<'a> Engine<'a> {
             graph,
             policies,
             today: Date::today(),
+            limits: crate::limits::current(),
             line_index,
         }
     }
@@ -480,19 +480,21 @@ impl<'a> Engine<'a> {
         // (suppression, where, used, judged, resource). A comment above a `for_each` resource is
         // on every instance: one entry, used when any instance used it.
         let mut all: Vec<(&Suppression, Span, bool, bool, String)> = Vec::new();
+        // Index in `all` of each written suppression, by (span, rule).
+        let mut written: HashMap<(Span, &str), usize> = HashMap::new();
         for n in &self.graph.nodes {
             // A resource that is not (surely) created is never judged: its suppressions cannot be
             // shown unused.
             let judged = n.meta.exists == Some(true);
             for (i, s) in n.meta.suppressions.iter().enumerate() {
                 let is_used = used.contains(&SuppressionRef::Node(n.id, i));
-                if let Some(e) = all
-                    .iter_mut()
-                    .find(|e| s.span.is_some() && e.0.span == s.span && e.0.rule == s.rule)
-                {
-                    e.2 |= is_used;
-                    e.3 |= judged;
-                    continue;
+                if let Some(at) = s.span {
+                    if let Some(&e) = written.get(&(at, s.rule.as_str())) {
+                        all[e].2 |= is_used;
+                        all[e].3 |= judged;
+                        continue;
+                    }
+                    written.insert((at, s.rule.as_str()), all.len());
                 }
                 let span = s.span.unwrap_or(n.header);
                 all.push((s, span, is_used, judged, n.address.clone()));
@@ -510,16 +512,20 @@ impl<'a> Engine<'a> {
                 resource,
             ));
         }
+        // "Did you mean" per unknown rule name, computed once (thousands of comments may name it).
+        let mut suggestions: HashMap<&str, String> = HashMap::new();
         for (s, span, is_used, judged, resource) in all {
             let target = registry.get(&s.rule);
             let message = match target {
                 None => Some(format!(
                     "the suppression names an unknown rule `{}`{}; it suppresses nothing",
                     s.rule,
-                    registry
-                        .suggest(&s.rule)
-                        .map(|x| format!(" (did you mean `{x}`?)"))
-                        .unwrap_or_default()
+                    suggestions.entry(s.rule.as_str()).or_insert_with(|| {
+                        registry
+                            .suggest(&s.rule)
+                            .map(|x| format!(" (did you mean `{x}`?)"))
+                            .unwrap_or_default()
+                    })
                 )),
                 Some(_) if s.rule == INVALID_SUPPRESSION || s.rule == UNUSED_SUPPRESSION => {
                     Some(format!(
@@ -604,19 +610,37 @@ impl<'a> Engine<'a> {
                 (span, first_detail, rule.spec.title.clone())
             }
         };
+        // Distinct locations, at most `related-labels` of them (a statement with 100k actions is
+        // one finding, not 100k labels); the last label says how many were left out.
+        let cap = self.limits.related_labels;
         let mut related: Vec<Label> = Vec::new();
+        let mut seen: HashSet<Span> = HashSet::from([primary]);
+        let mut left_out = 0usize;
         for (i, w) in witnesses.iter().enumerate() {
             if Some(i) == primary_idx || (check.forbid && w.value_test) {
                 continue;
             }
             let span = self.span_of(&w.at);
-            if span == primary || related.iter().any(|l| l.span == span) {
+            if !seen.insert(span) {
+                continue;
+            }
+            if related.len() >= cap {
+                left_out += 1;
                 continue;
             }
             related.push(Label {
                 span,
                 message: w.message.clone(),
             });
+        }
+        if left_out > 0
+            && let Some(last) = related.last_mut()
+        {
+            last.message = format!(
+                "{}; and {left_out} more locations, not shown {}",
+                last.message,
+                crate::limits::hint("related-labels")
+            );
         }
         let node = self.owner(subject);
         // A statement written elsewhere (a `data "aws_iam_policy_document"`, a local): also
@@ -1024,7 +1048,7 @@ impl<'a> Engine<'a> {
         let Subject::Node(start) = s else {
             return Outcome::unknown();
         };
-        if depth >= MAX_DEPTH {
+        if depth >= self.limits.reference_depth {
             return Outcome::unknown();
         }
         // Breadth-first over hops, remembering the first reference route on the subject.
@@ -1045,7 +1069,7 @@ impl<'a> Engine<'a> {
                 finals.push((n, route));
             } else if let Some((_, hp)) = through.iter().find(|(t, _)| is_type(node, t)) {
                 hops += 1;
-                if hops > MAX_DEPTH {
+                if hops > self.limits.reference_depth {
                     return Outcome::unknown();
                 }
                 let (next, _) = self.targets(n, hp);
@@ -1106,7 +1130,7 @@ impl<'a> Engine<'a> {
         let Subject::Node(id) = s else {
             return Outcome::unknown();
         };
-        if depth >= MAX_DEPTH {
+        if depth >= self.limits.reference_depth {
             return Outcome::unknown();
         }
         let mut counted = Vec::new();
@@ -1202,7 +1226,7 @@ impl<'a> Engine<'a> {
     /// `some`: true when one value reached by `p` satisfies `where_` with that value as the
     /// root; unknown when none does but one (or a partial match) is unknown; false otherwise.
     fn some(&self, s: Subject, p: &JsonPath, where_: &CCond, depth: usize) -> Outcome {
-        if depth >= MAX_DEPTH {
+        if depth >= self.limits.reference_depth {
             return Outcome::unknown();
         }
         let root = self.root(s);

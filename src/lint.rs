@@ -16,7 +16,7 @@ use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::{cloudformation, terraform, workflow};
 
 /// Files larger than this are reported, not read (untrusted input must not exhaust memory).
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = crate::limits::Limits::DEFAULT.file_bytes;
 
 /// What to lint and with which rules.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +27,8 @@ pub struct Settings {
     pub select: Vec<String>,
     /// Never these rule ids.
     pub skip: Vec<String>,
+    /// Work bounds for hostile input (`[limits]` in `.iaclint.toml`).
+    pub limits: crate::limits::Limits,
 }
 
 /// A configuration mistake that stops the run before any file is read.
@@ -70,6 +72,7 @@ pub fn lint_sources(
     registry: &Registry,
     settings: &Settings,
 ) -> Result<Report, LintError> {
+    crate::limits::install(settings.limits);
     let loaded = inputs
         .into_iter()
         .filter_map(|(path, text)| {
@@ -93,6 +96,7 @@ pub fn lint_filtered(
     registry: &Registry,
     keep: &(dyn Fn(&Path) -> bool + Sync),
 ) -> Result<Report, LintError> {
+    crate::limits::install(settings.limits);
     check_rule_ids(settings, registry)?;
     run(load_filtered(&settings.paths, keep), registry, settings)
 }
@@ -135,12 +139,14 @@ fn read(path: &Path) -> Result<SourceFile, Box<ReadError>> {
             offset: 0,
         })
     };
-    let bytes = crate::fsread::read_regular(path, MAX_FILE_BYTES, crate::fsread::Symlinks::Follow)
-        .map_err(|e| {
+    let max = crate::limits::current().file_bytes;
+    let bytes =
+        crate::fsread::read_regular(path, max, crate::fsread::Symlinks::Follow).map_err(|e| {
             err(match e {
-                crate::fsread::ReadFailure::TooLarge { size, limit } => {
-                    format!("file is {size} bytes, over the {limit} byte limit; not linted")
-                }
+                crate::fsread::ReadFailure::TooLarge { size, limit } => format!(
+                    "file is {size} bytes, over the {limit} byte limit {}; not linted",
+                    crate::limits::hint("file-bytes")
+                ),
                 crate::fsread::ReadFailure::NotRegular(kind) => {
                     format!("not a regular file ({kind}); not linted")
                 }
@@ -401,15 +407,18 @@ pub fn build_graph(
         .map(|(dir, ids)| build_module(sources, dir, &ids))
         .collect();
     let mut builder = GraphBuilder::new();
+    // Problems in files that were still linted (an exceeded evaluation limit): their suppression
+    // comments still apply.
+    let mut diagnostics = Vec::new();
     for (mut fragment, errs) in built {
         errors.extend(errs);
-        errors.append(&mut fragment.diagnostics);
+        diagnostics.append(&mut fragment.diagnostics);
         builder.add(fragment);
     }
     for t in built_templates {
         match t {
             Ok(mut fragment) => {
-                errors.append(&mut fragment.diagnostics);
+                diagnostics.append(&mut fragment.diagnostics);
                 builder.add(fragment);
             }
             Err(e) => errors.push(e),
@@ -419,6 +428,7 @@ pub fn build_graph(
     // Suppression comments, in the files that parsed.
     let failed: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
     crate::suppress::attach_comments(sources, &mut graph, &failed);
+    errors.append(&mut diagnostics);
     graph
 }
 
@@ -474,6 +484,7 @@ pub fn lint_buffer(
     registry: &Registry,
     settings: &Settings,
 ) -> Result<Report, LintError> {
+    crate::limits::install(settings.limits);
     check_rule_ids(settings, registry)?;
     let display = discover::display_path(path);
     let kind = discover::input_kind(path);
@@ -490,13 +501,17 @@ pub fn lint_buffer(
             },
             offset: 0,
         }))
-    } else if bytes.len() as u64 > MAX_FILE_BYTES {
+    } else if bytes.len() as u64 > settings.limits.file_bytes {
         Err(Box::new(ReadError {
             text: None,
             error: InputError {
                 path: display.clone(),
                 span: None,
-                message: format!("input is over the {MAX_FILE_BYTES} byte limit; not linted"),
+                message: format!(
+                    "input is over the {} byte limit {}; not linted",
+                    settings.limits.file_bytes,
+                    crate::limits::hint("file-bytes")
+                ),
             },
             offset: 0,
         }))

@@ -401,6 +401,7 @@ fn check(args: CheckArgs) -> ExitCode {
         paths: args.paths,
         select,
         skip,
+        limits: config.as_ref().map(|c| c.limits).unwrap_or_default(),
     };
     let keep = |p: &Path| config.as_ref().is_none_or(|c| c.keeps(p));
     let linted = match stdin {

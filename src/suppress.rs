@@ -389,8 +389,9 @@ pub fn attach_comments(sources: &Sources, graph: &mut ResourceGraph, skip: &[&st
                 .or_default()
                 .push(n.id);
         }
+        let next_code = next_code_lines(&file.text);
         for range in ours {
-            attach_one(id, file, range, &headers, graph);
+            attach_one(id, file, range, &headers, &next_code, graph);
         }
     }
 }
@@ -400,6 +401,7 @@ fn attach_one(
     file: &SourceFile,
     range: Range<usize>,
     headers: &HashMap<usize, Vec<NodeId>>,
+    next_code: &[usize],
     graph: &mut ResourceGraph,
 ) {
     let text: &str = &file.text;
@@ -416,7 +418,7 @@ fn attach_one(
     };
     let targets: Vec<NodeId> = if own_line {
         headers
-            .get(&target_line(file, range.end))
+            .get(&target_line(file, next_code, range.end))
             .cloned()
             .unwrap_or_default()
     } else {
@@ -459,23 +461,32 @@ fn attach_one(
     }
 }
 
-/// The 1-based line of the first line after the comment ending at `end` that is not a comment.
-fn target_line(file: &SourceFile, end: usize) -> usize {
-    let mut line = file.position(end).line + 1;
-    // Skip the rest of the comment's line, then comment-only lines.
+/// For each 0-based line `i` of `text`, the 0-based index of the first line at or after `i` that
+/// is not comment-only (the line count when there is none): computed once per file, so finding the
+/// target of n stacked comments is linear, not quadratic.
+fn next_code_lines(text: &str) -> Vec<usize> {
     // Lines end at LF, CRLF or a lone CR, as in `SourceFile`.
-    let lines = file.text[end..]
+    let comment: Vec<bool> = text
         .split('\n')
-        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'));
-    for l in lines.skip(1) {
-        let t = l.trim();
-        if t.starts_with('#') || t.starts_with("//") {
-            line += 1;
-        } else {
-            break;
-        }
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+        .map(|l| {
+            let t = l.trim();
+            t.starts_with('#') || t.starts_with("//")
+        })
+        .collect();
+    let mut next = vec![comment.len(); comment.len() + 1];
+    for i in (0..comment.len()).rev() {
+        next[i] = if comment[i] { next[i + 1] } else { i };
     }
-    line
+    next
+}
+
+/// The 1-based line of the first line after the comment ending at `end` that is not a comment
+/// (`next_code` from [`next_code_lines`]).
+fn target_line(file: &SourceFile, next_code: &[usize], end: usize) -> usize {
+    // The comment's line is 1-based `line`, so the lines after it start at 0-based `line`.
+    let line = file.position(end).line;
+    next_code.get(line).copied().unwrap_or(line) + 1
 }
 
 /// The address of the innermost node whose block spans the line `span` starts on (a comment at

@@ -14,15 +14,10 @@ use super::raw::{Raw, RawVal};
 /// Deepest chain of evaluation (nesting plus condition references) before giving up as unknown.
 const MAX_EVAL_DEPTH: usize = 256;
 
-/// Values copied out of parameter defaults and mappings, per template, before copies become unknown.
-const COPY_BUDGET: usize = 2_000_000;
-
-/// Bytes of strings built or copied per template (Sub, Join, Split, Base64, parameter defaults and
-/// mapping values) before further results become unknown.
-const BYTE_BUDGET: usize = 256 << 20;
-
-/// Longest string a function builds; longer results are unknown.
-const MAX_STRING: usize = 16 << 20;
+// Values and bytes copied or built per template, and the longest string a function builds, are
+// the `eval-values`, `eval-bytes` and `string-bytes` limits (crate::limits): past them results are
+// unknown and the first place one was hit is reported (`Evaluator::exceeded`). Sizes are computed
+// before anything is copied or built.
 
 /// Longest source text kept in an unknown's `expr`.
 const MAX_EXPR: usize = 300;
@@ -58,6 +53,10 @@ pub(super) struct Evaluator<'a> {
     cond_active: HashSet<String>,
     budget: usize,
     bytes: usize,
+    /// `string-bytes`.
+    max_string: usize,
+    /// The first limit exceeded: where, and the limit's key.
+    pub exceeded: Option<(std::ops::Range<usize>, &'static str)>,
     depth: usize,
 }
 
@@ -68,6 +67,26 @@ fn num_text(n: f64) -> String {
         format!("{}", n as i64)
     } else {
         format!("{n}")
+    }
+}
+
+/// The length of [`scalar_text`] without building it.
+fn scalar_len(v: &Spanned) -> Option<usize> {
+    match &v.val {
+        Val::String(s) => Some(s.len()),
+        Val::Number(n) => Some(num_text(*n).len()),
+        Val::Bool(b) => Some(if *b { 4 } else { 5 }),
+        _ => None,
+    }
+}
+
+/// Appends [`scalar_text`] of `v` to `out` (nothing when it is not a scalar).
+fn push_scalar(out: &mut String, v: &Spanned) {
+    match &v.val {
+        Val::String(s) => out.push_str(s),
+        Val::Number(n) => out.push_str(&num_text(*n)),
+        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        _ => {}
     }
 }
 
@@ -119,8 +138,10 @@ impl<'a> Evaluator<'a> {
             conditions: None,
             cond_cache: HashMap::new(),
             cond_active: HashSet::new(),
-            budget: COPY_BUDGET,
-            bytes: BYTE_BUDGET,
+            budget: crate::limits::current().eval_values,
+            bytes: crate::limits::current().eval_bytes,
+            max_string: crate::limits::current().string_bytes,
+            exceeded: None,
             depth: 0,
         }
     }
@@ -146,22 +167,35 @@ impl<'a> Evaluator<'a> {
         Spanned::unknown(self.src(r), self.span(&r.span))
     }
 
-    /// A literal copy (no intrinsic functions), charged to the copy budget.
+    /// A literal copy (no intrinsic functions), charged to the copy budget before it is made.
     pub fn literal(&mut self, r: &Raw) -> Spanned {
-        fn go(ev: &Evaluator, r: &Raw, count: &mut usize, bytes: &mut usize) -> Spanned {
+        self.copy(r, r)
+    }
+
+    /// [`Evaluator::literal`] for a use at `at` (a `Ref`, a `${}`): where a limit is reported.
+    fn copy(&mut self, r: &Raw, at: &Raw) -> Spanned {
+        fn size(r: &Raw, count: &mut usize, bytes: &mut usize) {
             *count += 1;
-            if let RawVal::Str(s) = &r.v {
-                *bytes += s.len();
+            match &r.v {
+                RawVal::Str(s) => *bytes += s.len(),
+                RawVal::Seq(a) => a.iter().for_each(|x| size(x, count, bytes)),
+                RawVal::Map(m) => m.iter().for_each(|(k, v)| {
+                    *bytes += k.name.len();
+                    size(v, count, bytes);
+                }),
+                _ => {}
             }
+        }
+        fn go(ev: &Evaluator, r: &Raw) -> Spanned {
             let val = match &r.v {
                 RawVal::Null => Val::Null,
                 RawVal::Bool(b) => Val::Bool(*b),
                 RawVal::Num(n) => Val::Number(*n),
                 RawVal::Str(s) => Val::String(s.clone()),
-                RawVal::Seq(a) => Val::Array(a.iter().map(|x| go(ev, x, count, bytes)).collect()),
+                RawVal::Seq(a) => Val::Array(a.iter().map(|x| go(ev, x)).collect()),
                 RawVal::Map(m) => Val::Object(
                     m.iter()
-                        .map(|(k, v)| (k.name.clone(), go(ev, v, count, bytes)))
+                        .map(|(k, v)| (k.name.clone(), go(ev, v)))
                         .collect::<IndexMap<_, _>>()
                         .into(),
                 ),
@@ -169,19 +203,44 @@ impl<'a> Evaluator<'a> {
             Spanned::new(val, ev.span(&r.span))
         }
         let (mut count, mut bytes) = (0, 0);
-        let v = go(self, r, &mut count, &mut bytes);
-        if !self.charge(count, bytes) {
+        size(r, &mut count, &mut bytes);
+        if count > self.budget {
+            self.too_large("eval-values", at);
             return Spanned::unknown("value too large", self.span(&r.span));
         }
-        v
+        if !self.charge(count, bytes) {
+            self.too_large("eval-bytes", at);
+            return Spanned::unknown("value too large", self.span(&r.span));
+        }
+        go(self, r)
     }
 
-    /// Charges `values` values and `bytes` bytes to the budgets; false when either is exhausted
-    /// (then both stay exhausted).
+    /// An unknown for a result over a limit; the first such place is kept in `exceeded`.
+    fn too_large(&mut self, key: &'static str, at: &Raw) -> Spanned {
+        if self.exceeded.is_none() {
+            self.exceeded = Some((at.span.clone(), key));
+        }
+        Spanned::unknown("value too large", self.span(&at.span))
+    }
+
+    /// Reserves a string of `len` bytes about to be built: false (and `exceeded` set) when it is
+    /// longer than `string-bytes` or the byte budget is spent.
+    fn reserve(&mut self, len: usize, at: &Raw) -> bool {
+        if len > self.max_string {
+            self.too_large("string-bytes", at);
+            return false;
+        }
+        if !self.charge(1, len) {
+            self.too_large("eval-bytes", at);
+            return false;
+        }
+        true
+    }
+
+    /// Charges `values` values and `bytes` bytes to the budgets; false (nothing charged) when
+    /// either would be exceeded: smaller values after a refused one are still evaluated.
     fn charge(&mut self, values: usize, bytes: usize) -> bool {
         if values > self.budget || bytes > self.bytes {
-            self.budget = 0;
-            self.bytes = 0;
             return false;
         }
         self.budget -= values;
@@ -189,11 +248,8 @@ impl<'a> Evaluator<'a> {
         true
     }
 
-    /// A built string, or an unknown when it is too large or the budget is spent.
-    fn built(&mut self, s: String, whole: &Raw) -> Spanned {
-        if s.len() > MAX_STRING || !self.charge(1, s.len()) {
-            return Spanned::unknown("value too large", self.span(&whole.span));
-        }
+    /// A string built after [`Evaluator::reserve`] accepted its length.
+    fn built(&self, s: String, whole: &Raw) -> Spanned {
         Spanned::string(s, self.span(&whole.span))
     }
 
@@ -295,7 +351,13 @@ impl<'a> Evaluator<'a> {
             "Fn::Base64" => {
                 let v = self.eval(arg, route, hits);
                 Some(match v.as_ref().and_then(|v| v.as_str()) {
-                    Some(s) if s.len() <= MAX_STRING => self.built(base64(s.as_bytes()), whole),
+                    Some(s) => {
+                        if self.reserve(s.len().div_ceil(3).saturating_mul(4), whole) {
+                            self.built(base64(s.as_bytes()), whole)
+                        } else {
+                            Spanned::unknown("value too large", self.span(&whole.span))
+                        }
+                    }
                     _ => self.unknown(whole),
                 })
             }
@@ -309,7 +371,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The value of a parameter for `Ref` (its default), or `None` when it cannot be known.
-    fn param_value(&mut self, name: &str) -> Option<Spanned> {
+    fn param_value(&mut self, name: &str, at: &Raw) -> Option<Spanned> {
         let decl = self.params.get(name)?.decl;
         let ty = decl.get("Type").and_then(Raw::as_str).unwrap_or("String");
         if ty.starts_with("AWS::SSM::Parameter::Value<") {
@@ -325,6 +387,7 @@ impl<'a> Evaluator<'a> {
             };
             let span = self.span(&default.span);
             if !self.charge(s.len() / 2 + 1, s.len()) {
+                self.too_large("eval-bytes", at);
                 return None;
             }
             let items = s
@@ -333,7 +396,7 @@ impl<'a> Evaluator<'a> {
                 .collect::<Vec<_>>();
             return Some(Spanned::new(Val::Array(items), span));
         }
-        Some(self.literal(default))
+        Some(self.copy(default, at))
     }
 
     fn eval_ref(
@@ -353,7 +416,7 @@ impl<'a> Evaluator<'a> {
         if let Some(p) = self.params.get(name) {
             let node = p.node;
             self.hit(hits, route, node, None, whole);
-            return Some(match self.param_value(name) {
+            return Some(match self.param_value(name, whole) {
                 Some(mut v) => {
                     if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
                         v.span = self.span(&whole.span);
@@ -476,8 +539,9 @@ impl<'a> Evaluator<'a> {
                 },
             };
             let text = self.sub_var(name, &var_vals, &at, route, hits);
-            if out.len() > MAX_STRING {
-                return Spanned::unknown("value too large", self.span(&whole.span));
+            let add = text.as_ref().map_or(name.len() + 3, String::len);
+            if out.len().saturating_add(add) > self.max_string {
+                return self.too_large("string-bytes", whole);
             }
             match text {
                 Some(t) => out.push_str(&t),
@@ -491,11 +555,16 @@ impl<'a> Evaluator<'a> {
             rest = &after[j + 1..];
             pos = ph_end;
         }
+        if out.len().saturating_add(rest.len()) > self.max_string {
+            return self.too_large("string-bytes", whole);
+        }
         out.push_str(rest);
         if known {
-            self.built(out, whole)
-        } else if out.len() > MAX_STRING {
-            Spanned::unknown("value too large", self.span(&whole.span))
+            if self.reserve(out.len(), whole) {
+                self.built(out, whole)
+            } else {
+                Spanned::unknown("value too large", self.span(&whole.span))
+            }
         } else {
             Spanned::unknown(out, self.span(&whole.span))
         }
@@ -516,7 +585,7 @@ impl<'a> Evaluator<'a> {
         if let Some(p) = self.params.get(name) {
             let node = p.node;
             self.hit(hits, route, node, None, at);
-            let v = self.param_value(name)?;
+            let v = self.param_value(name, at)?;
             return scalar_text(&v);
         }
         if let Some(&node) = self.resources.get(name) {
@@ -573,25 +642,48 @@ impl<'a> Evaluator<'a> {
         };
         match lv.as_ref().map(|v| &v.val) {
             Some(Val::Array(values)) => {
-                let texts: Vec<Option<String>> = values.iter().map(scalar_text).collect();
-                if texts.iter().all(Option::is_some) {
-                    let len: usize = texts.iter().flatten().map(|t| t.len() + d.len()).sum();
-                    if len > MAX_STRING {
+                // The length first (strings are measured, not copied), then one allocation.
+                let lens: Option<Vec<usize>> = values.iter().map(scalar_len).collect();
+                if let Some(lens) = lens {
+                    let len = lens
+                        .iter()
+                        .fold(0usize, |a, l| a.saturating_add(*l).saturating_add(d.len()));
+                    if !self.reserve(len, whole) {
                         return Spanned::unknown("value too large", self.span(&whole.span));
                     }
-                    let joined = texts.into_iter().flatten().collect::<Vec<_>>().join(&d);
+                    let mut joined = String::with_capacity(len);
+                    for (i, v) in values.iter().enumerate() {
+                        if i > 0 {
+                            joined.push_str(&d);
+                        }
+                        push_scalar(&mut joined, v);
+                    }
                     return self.built(joined, whole);
                 }
                 // A partly unknown join: keep its shape as a template when the list is written out.
                 if let RawVal::Seq(raws) = &list.v
                     && raws.len() == values.len()
                 {
-                    let parts: Vec<String> = raws
-                        .iter()
-                        .zip(values)
-                        .map(|(r, v)| scalar_text(v).unwrap_or_else(|| self.join_piece(r, v)))
-                        .collect();
-                    return Spanned::unknown(parts.join(&d), self.span(&whole.span));
+                    let mut out = String::new();
+                    for (i, (r, v)) in raws.iter().zip(values).enumerate() {
+                        let piece = match scalar_len(v) {
+                            Some(l) => l,
+                            None => self.join_piece(r, v).len(),
+                        };
+                        if out.len().saturating_add(piece).saturating_add(d.len()) > self.max_string
+                        {
+                            return self.too_large("string-bytes", whole);
+                        }
+                        if i > 0 {
+                            out.push_str(&d);
+                        }
+                        if scalar_len(v).is_some() {
+                            push_scalar(&mut out, v);
+                        } else {
+                            out.push_str(&self.join_piece(r, v));
+                        }
+                    }
+                    return Spanned::unknown(out, self.span(&whole.span));
                 }
                 self.unknown(whole)
             }
@@ -648,8 +740,11 @@ impl<'a> Evaluator<'a> {
                 let span = self.span(&whole.span);
                 let n = s.matches(d).count() + 1;
                 let s = s.to_string();
+                if n > self.budget {
+                    return self.too_large("eval-values", whole);
+                }
                 if !self.charge(n, s.len()) {
-                    return Spanned::unknown("value too large", span);
+                    return self.too_large("eval-bytes", whole);
                 }
                 let parts = s.split(d).map(|p| Spanned::string(p, span)).collect();
                 Spanned::new(Val::Array(parts), span)
@@ -685,7 +780,7 @@ impl<'a> Evaluator<'a> {
             .and_then(|m| m.get(&keys[1]))
             .and_then(|m| m.get(&keys[2]));
         match found {
-            Some(v) => self.literal(v),
+            Some(v) => self.copy(v, whole),
             None => match default {
                 Some(d) => self
                     .eval(d, route, hits)

@@ -592,10 +592,29 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
         }
     }
 
+    // A limit hit during evaluation: the template is still linted (over-limit values are
+    // unknown), and the first place is reported.
+    let diagnostics = ev
+        .exceeded
+        .take()
+        .map(|(span, key)| {
+            located(
+                file,
+                id,
+                span,
+                format!(
+                    "evaluation stopped here: the value is over a limit {}; values past it are \
+                     unknown",
+                    crate::limits::hint(key)
+                ),
+            )
+        })
+        .into_iter()
+        .collect();
     Ok(Fragment {
         nodes,
         edges,
         invalid_suppressions,
-        ..Fragment::default()
+        diagnostics,
     })
 }

@@ -1,8 +1,10 @@
 //! The literal template tree: JSON or YAML parsed into one spanned shape, with YAML short-form tags
 //! already rewritten to their long forms (`!Ref X` → `{"Ref": "X"}`) and aliases expanded.
 //!
-//! Both parsers are bounded: nesting deeper than [`MAX_DEPTH`] and alias expansion beyond
-//! [`MAX_NODES`] values are errors with a location, never a stack overflow or an allocation storm.
+//! Both parsers are bounded: nesting deeper than the `nesting-depth` limit (at most
+//! [`MAX_DEPTH`]), alias expansion beyond the `yaml-alias-values` limit (values) or `eval-bytes`
+//! (text), charged before the copy, and more than [`MAX_NODES`] values in all are errors with a
+//! location, never a stack overflow or an allocation storm (see [`crate::limits`]).
 
 use std::ops::Range;
 use std::rc::Rc;
@@ -11,7 +13,7 @@ use granit_parser::{Event, Parser, ScalarStyle};
 use jsonc_parser::ast::{ObjectPropName, Value as J};
 
 /// Deepest nesting of mappings/sequences accepted (JSON and YAML, aliases included).
-pub const MAX_DEPTH: usize = 128;
+pub const MAX_DEPTH: usize = crate::limits::MAX_NESTING_DEPTH;
 
 /// Most values a YAML document may expand to (aliases count their whole target each time).
 pub const MAX_NODES: usize = 1_000_000;
@@ -134,10 +136,14 @@ pub(super) fn parse_json(text: &str) -> Result<Raw, RawError> {
         Some(rest) => (rest, 3),
         None => (text, 0),
     };
-    if let Some(off) = json_too_deep(body, MAX_DEPTH) {
+    let max_depth = crate::limits::current().nesting_depth;
+    if let Some(off) = json_too_deep(body, max_depth) {
         return Err(err(
             base + off..base + off + 1,
-            format!("JSON nested deeper than {MAX_DEPTH} levels; refusing to parse this file"),
+            format!(
+                "JSON nested deeper than {max_depth} levels {}; refusing to parse this file",
+                crate::limits::hint("nesting-depth")
+            ),
         ));
     }
     let opts = crate::value::strict_json_options();
@@ -293,19 +299,27 @@ struct Anchored {
     node: Rc<Raw>,
     size: usize,
     depth: usize,
+    /// Bytes of its strings and keys.
+    bytes: usize,
 }
 
-fn size_and_depth(r: &Raw) -> (usize, usize) {
+/// Values, nesting depth and string bytes (keys included) of `r`.
+fn size_and_depth(r: &Raw) -> (usize, usize, usize) {
     match &r.v {
-        RawVal::Seq(a) => a.iter().fold((1, 1), |(s, d), x| {
-            let (xs, xd) = size_and_depth(x);
-            (s + xs, d.max(xd + 1))
+        RawVal::Seq(a) => a.iter().fold((1, 1, 0), |(s, d, b), x| {
+            let (xs, xd, xb) = size_and_depth(x);
+            (s + xs, d.max(xd + 1), b.saturating_add(xb))
         }),
-        RawVal::Map(m) => m.iter().fold((1, 1), |(s, d), (_, x)| {
-            let (xs, xd) = size_and_depth(x);
-            (s + xs, d.max(xd + 1))
+        RawVal::Map(m) => m.iter().fold((1, 1, 0), |(s, d, b), (k, x)| {
+            let (xs, xd, xb) = size_and_depth(x);
+            (
+                s + xs,
+                d.max(xd + 1),
+                b.saturating_add(xb).saturating_add(k.name.len()),
+            )
         }),
-        _ => (1, 0),
+        RawVal::Str(s) => (1, 0, s.len()),
+        _ => (1, 0, 0),
     }
 }
 
@@ -418,21 +432,54 @@ struct YamlBuilder<'t> {
     text: &'t str,
     stack: Vec<Frame>,
     anchors: Vec<Option<Anchored>>,
+    /// Values built so far (read and expanded).
     nodes: usize,
+    /// Values and string bytes alias expansion added so far.
+    alias_nodes: usize,
+    alias_bytes: usize,
+    /// The `nesting-depth`, `yaml-alias-values` and `eval-bytes` limits.
+    limits: crate::limits::Limits,
     root: Option<Raw>,
     /// The event being handled starts a sequence.
     pending_seq: bool,
 }
 
 impl YamlBuilder<'_> {
-    fn charge(&mut self, n: usize, at: &Range<usize>) -> Result<(), RawError> {
+    /// Counts `n` values about to be built: more than [`MAX_NODES`] in one file is an error.
+    fn count(&mut self, n: usize, at: &Range<usize>) -> Result<(), RawError> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > MAX_NODES {
             return Err(err(
                 at.clone(),
+                format!("more than {MAX_NODES} values in one file; refusing to load this file"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Charges an alias expansion of `n` values and `bytes` string bytes, before it is copied.
+    fn charge(&mut self, n: usize, bytes: usize, at: &Range<usize>) -> Result<(), RawError> {
+        self.alias_nodes = self.alias_nodes.saturating_add(n);
+        self.alias_bytes = self.alias_bytes.saturating_add(bytes);
+        if self.alias_nodes > self.limits.yaml_alias_values {
+            return Err(err(
+                at.clone(),
                 format!(
-                    "YAML aliases expand to more than {MAX_NODES} values (a \"billion laughs\" \
-                     document?); refusing to load this file"
+                    "YAML aliases expand to more than {} values (`<<` merge keys included; a \
+                     \"billion laughs\" document?) {}; refusing to load this file",
+                    self.limits.yaml_alias_values,
+                    crate::limits::hint("yaml-alias-values")
+                ),
+            ));
+        }
+        if self.alias_bytes > self.limits.eval_bytes {
+            return Err(err(
+                at.clone(),
+                format!(
+                    "YAML aliases expand to more than {} bytes of text {}; refusing to load this \
+                     file",
+                    self.limits.eval_bytes,
+                    crate::limits::hint("eval-bytes")
                 ),
             ));
         }
@@ -443,7 +490,7 @@ impl YamlBuilder<'_> {
         if anchor == 0 {
             return;
         }
-        let (size, depth) = size_and_depth(node);
+        let (size, depth, bytes) = size_and_depth(node);
         if self.anchors.len() <= anchor {
             self.anchors.resize_with(anchor + 1, || None);
         }
@@ -451,6 +498,7 @@ impl YamlBuilder<'_> {
             node: Rc::new(node.clone()),
             size,
             depth,
+            bytes,
         });
     }
 
@@ -502,7 +550,7 @@ impl YamlBuilder<'_> {
         let range = span.byte_range().unwrap_or(0..0);
         match ev {
             Event::Scalar(value, style, anchor, tag) => {
-                self.charge(1, &range)?;
+                self.count(1, &range)?;
                 let kind = tag_kind(tag.as_deref(), &span);
                 let v = match (&kind, style) {
                     (TagKind::Str | TagKind::Short(..), _) => RawVal::Str(value.into_owned()),
@@ -519,13 +567,15 @@ impl YamlBuilder<'_> {
             }
             Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag) => {
                 let is_seq = self.pending_seq;
-                self.charge(1, &range)?;
-                if self.stack.len() >= MAX_DEPTH {
+                self.count(1, &range)?;
+                if self.stack.len() >= self.limits.nesting_depth {
                     return Err(err(
                         range,
                         format!(
-                            "YAML nested deeper than {MAX_DEPTH} levels; refusing to parse this \
-                             file"
+                            "YAML nested deeper than {} levels {}; refusing to parse this \
+                             file",
+                            self.limits.nesting_depth,
+                            crate::limits::hint("nesting-depth")
                         ),
                     ));
                 }
@@ -614,14 +664,19 @@ impl YamlBuilder<'_> {
                 let Some(Some(a)) = self.anchors.get(id) else {
                     return Err(err(range, "alias to an unknown anchor"));
                 };
-                let (size, depth, node) = (a.size, a.depth, Rc::clone(&a.node));
-                if self.stack.len() + depth > MAX_DEPTH {
+                let (size, depth, bytes, node) = (a.size, a.depth, a.bytes, Rc::clone(&a.node));
+                let max = self.limits.nesting_depth;
+                if self.stack.len() + depth > max {
                     return Err(err(
                         range,
-                        format!("YAML alias expands deeper than {MAX_DEPTH} levels"),
+                        format!(
+                            "YAML alias expands deeper than {max} levels {}",
+                            crate::limits::hint("nesting-depth")
+                        ),
                     ));
                 }
-                self.charge(size, &range)?;
+                self.charge(size, bytes, &range)?;
+                self.count(size, &range)?;
                 let mut copy = (*node).clone();
                 // The alias is where the value is used: point its top at `*name`.
                 copy.span = range;
@@ -634,6 +689,7 @@ impl YamlBuilder<'_> {
 
 /// Parses the first document of a YAML stream.
 pub(crate) fn parse_yaml(text: &str) -> Result<Raw, RawError> {
+    let limits = crate::limits::current();
     let mut opts = granit_parser::Options::default();
     opts.flow_nesting_limit = MAX_DEPTH + 2;
     opts.block_nesting_limit = MAX_DEPTH + 2;
@@ -644,6 +700,9 @@ pub(crate) fn parse_yaml(text: &str) -> Result<Raw, RawError> {
         stack: Vec::new(),
         anchors: Vec::new(),
         nodes: 0,
+        alias_nodes: 0,
+        alias_bytes: 0,
+        limits,
         root: None,
         pending_seq: false,
     };
@@ -667,7 +726,9 @@ pub(crate) fn parse_yaml(text: &str) -> Result<Raw, RawError> {
                 err(
                     off..end,
                     format!(
-                        "YAML nested deeper than {MAX_DEPTH} levels; refusing to parse this file"
+                        "YAML nested deeper than {} levels {}; refusing to parse this file",
+                        limits.nesting_depth,
+                        crate::limits::hint("nesting-depth")
                     ),
                 )
             } else {

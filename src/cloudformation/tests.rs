@@ -884,3 +884,50 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn join_of_a_megabyte_parameter_300_times_is_refused_before_it_is_built() {
+    // Used to build a 300 MB string (1 GB peak) per template: 16 such files aborted the process.
+    let big = "a".repeat(1 << 20);
+    let refs = vec![r#"{"Ref": "Big"}"#; 300].join(", ");
+    let json = format!(
+        r#"{{"Parameters": {{"Big": {{"Type": "String", "Default": "{big}"}}}},
+"Resources": {{"B": {{"Type": "AWS::S3::Bucket", "Properties": {{
+  "BucketName": {{"Fn::Join": ["", [{refs}]]}},
+  "Small": {{"Fn::Join": ["-", ["a", "b"]]}}}}}}}}}}"#
+    );
+    let (f, frag) = build("t.json", &json);
+    let b = node(&frag, "B");
+    assert!(at(b, &[k("BucketName")]).is_unknown());
+    // The rest of the template is still evaluated.
+    assert_eq!(at(b, &[k("Small")]).as_str(), Some("a-b"));
+    let [d] = frag.diagnostics.as_slice() else {
+        panic!("{:?}", frag.diagnostics)
+    };
+    // Reported where it was hit: the `Ref` whose copy went over the per-template byte budget.
+    assert!(d.message.contains("limit `eval-bytes`"), "{}", d.message);
+    let span = d.span.expect("located");
+    assert_eq!(f.position(span.start).line, 3);
+}
+
+#[test]
+fn exponential_merge_keys_are_refused_at_the_alias_limit() {
+    // Each level merges the previous one twice: 2^30 values if expanded. The work is counted
+    // before each copy, and refused at `yaml-alias-values`, not at a million values.
+    let mut yaml = String::from("a0: &a0 {x0: 1, y0: 2}\n");
+    for i in 1..=30 {
+        yaml.push_str(&format!(
+            "a{i}: &a{i}\n  <<: *a{p}\n  m{i}: *a{p}\n  n{i}: *a{p}\n",
+            p = i - 1
+        ));
+    }
+    yaml.push_str("Resources:\n  X:\n    Type: AWS::SNS::Topic\n    Properties: {P: *a30}\n");
+    let (f, e) = build_err("t.yaml", &yaml);
+    assert!(
+        e.message.contains("limit `yaml-alias-values`"),
+        "{}",
+        e.message
+    );
+    let span = e.span.expect("located");
+    assert!(f.slice(span).starts_with('*'), "{}", f.slice(span));
+}

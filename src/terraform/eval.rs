@@ -24,11 +24,11 @@ pub(super) const MAX_LAZY_DEPTH: usize = 64;
 /// Deepest expression recursion (across lazy evaluations), to bound the stack.
 const MAX_EXPR_DEPTH: usize = 256;
 
-/// Total weight (see [`weight`]) of values copied out of locals, variables and documents before
-/// further copies become unknown: bounds "billion laughs" built from locals. Copies stay in the
-/// graph for the whole run, so this bounds what one module can keep: about 30 MB (a real module
-/// copies a few thousand values; the generated benchmark modules copy under a thousand).
-const MAX_COPY_BUDGET: usize = 250_000;
+// The total weight (see [`weight`]) of values copied out of locals, variables and documents
+// before further copies become unknown is the `eval-values` limit (250 000 by default): it bounds
+// "billion laughs" built from locals. Copies stay in the graph for the whole run, so this bounds
+// what one module can keep: about 30 MB (a real module copies a few thousand values; the
+// generated benchmark modules copy under a thousand). Strings built are at most `string-bytes`.
 
 /// A reference to a node met during evaluation.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -150,6 +150,12 @@ pub(super) struct Evaluator<'a> {
     lazy_depth: usize,
     expr_depth: usize,
     copied: usize,
+    /// The `eval-values` limit.
+    max_copy: usize,
+    /// The `string-bytes` limit.
+    pub(super) max_string: usize,
+    /// The first limit exceeded: where, and the limit's key.
+    pub first_exceeded: Option<(Span, &'static str)>,
     /// Number of evaluation errors so far (used by `try` and `can`).
     pub errors: usize,
 }
@@ -173,7 +179,19 @@ impl<'a> Evaluator<'a> {
             lazy_depth: 0,
             expr_depth: 0,
             copied: 0,
+            max_copy: crate::limits::current().eval_values,
+            max_string: crate::limits::current().string_bytes,
+            first_exceeded: None,
             errors: 0,
+        }
+    }
+
+    /// Records that the limit `key` was exceeded at `span` (the first place is reported).
+    pub(super) fn exceeded(&mut self, key: &'static str, span: Option<Span>) {
+        if self.first_exceeded.is_none()
+            && let Some(span) = span
+        {
+            self.first_exceeded = Some((span, key));
         }
     }
 
@@ -543,6 +561,11 @@ impl<'a> Evaluator<'a> {
                 Element::Interpolation(i) => {
                     let v = self.eval(&i.expr);
                     match scalar_string(&v) {
+                        Some(s) if out.len().saturating_add(s.len()) > self.max_string => {
+                            let span = self.span(i.expr.span());
+                            self.exceeded("string-bytes", span);
+                            return None;
+                        }
                         Some(s) => out.push_str(&s),
                         None => known = false,
                     }
@@ -653,6 +676,7 @@ impl<'a> Evaluator<'a> {
                 let mut v = self.apply_ops(&base, &ops[1..], r);
                 // Only the selected part is copied, and the copy is charged to the budget.
                 if !self.charge(weight(&v)) {
+                    self.exceeded("eval-values", span);
                     return Spanned::unknown(format!("{root}.{name} (value too large)"), span);
                 }
                 if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
@@ -792,6 +816,7 @@ impl<'a> Evaluator<'a> {
         let mut v = self.apply_ops(base, &ops[1..], r);
         // Only the selected part is copied, and the copy is charged to the budget.
         if !self.charge(weight(&v)) {
+            self.exceeded("eval-values", span);
             return Spanned::unknown(format!("{root} (value too large)"), span);
         }
         if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
@@ -893,7 +918,7 @@ impl<'a> Evaluator<'a> {
     /// Charges the copy of `v` to the budget; false when the budget is exhausted.
     fn charge(&mut self, w: usize) -> bool {
         self.copied = self.copied.saturating_add(w);
-        self.copied <= MAX_COPY_BUDGET
+        self.copied <= self.max_copy
     }
 
     /// The value of `var.name`: tfvars, else the default (a copy). `hits` receives references

@@ -24,12 +24,11 @@ enum Fail {
     Unknown,
     /// Terraform would report an error (type mismatch, missing key, ...).
     Error,
+    /// The result would be longer than the `string-bytes` limit (measured before it is built).
+    TooLarge,
 }
 
 type Res = Result<Spanned, Fail>;
-
-/// Longest string a function may build; longer results are unknown.
-const MAX_STRING: usize = 16 << 20;
 
 /// Evaluates a function call.
 pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -> Spanned {
@@ -64,7 +63,7 @@ pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -
     if fc.name.is_namespaced() || fc.args.expand_final() || args.iter().any(Spanned::is_unknown) {
         return ev.unknown_of(r);
     }
-    match apply(name, args, span) {
+    match apply(name, args, span, ev.max_string) {
         Ok(mut v) => {
             if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
                 v.span = span;
@@ -72,6 +71,10 @@ pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -
             v
         }
         Err(Fail::Unknown) => ev.unknown_of(r),
+        Err(Fail::TooLarge) => {
+            ev.exceeded("string-bytes", span);
+            ev.unknown_of(r)
+        }
         Err(Fail::Error) => {
             ev.errors += 1;
             ev.unknown_of(r)
@@ -118,17 +121,63 @@ fn arity(args: &[Spanned], min: usize, max: usize) -> Result<(), Fail> {
     }
 }
 
+/// The first of each group of equal items ([`val_eq`]), in order. Linear: items are compared by
+/// a canonical text (object keys sorted), so `toset` of 100k items is not 10^10 comparisons.
 fn dedupe(items: Vec<Spanned>) -> Result<Vec<Spanned>, Fail> {
     if items.iter().any(contains_unknown) {
         return Err(Fail::Unknown);
     }
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut out: Vec<Spanned> = Vec::new();
     for it in items {
-        if !out.iter().any(|o| val_eq(&o.val, &it.val)) {
+        let mut key = String::new();
+        // A value holding NaN equals nothing (not even itself): always kept.
+        if !canonical(&it.val, &mut key) || seen.insert(key) {
             out.push(it);
         }
     }
     Ok(out)
+}
+
+/// Writes a text that is equal for two values exactly when [`val_eq`] holds; false (text
+/// unusable) when the value holds a NaN or an unknown.
+fn canonical(v: &Val, out: &mut String) -> bool {
+    use std::fmt::Write;
+    match v {
+        Val::Null => out.push('n'),
+        Val::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Val::Number(x) if x.is_nan() => return false,
+        // -0 == 0.
+        Val::Number(x) => {
+            let _ = write!(out, "d{};", if *x == 0.0 { 0 } else { x.to_bits() });
+        }
+        Val::String(s) => {
+            let _ = write!(out, "s{}:{s}", s.len());
+        }
+        Val::Array(a) => {
+            out.push('[');
+            for x in a {
+                if !canonical(&x.val, out) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Val::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for k in keys {
+                let _ = write!(out, "{}:{k}", k.len());
+                if !m.get(k).is_some_and(|x| canonical(&x.val, out)) {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+        _ => return false,
+    }
+    true
 }
 
 fn flatten_into(items: Vec<Spanned>, out: &mut Vec<Spanned>, depth: usize) -> Result<(), Fail> {
@@ -145,7 +194,7 @@ fn flatten_into(items: Vec<Spanned>, out: &mut Vec<Spanned>, depth: usize) -> Re
     Ok(())
 }
 
-fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
+fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>, max_string: usize) -> Res {
     let n = args.len();
     match name {
         "jsonencode" => {
@@ -190,7 +239,7 @@ fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
                 return Err(Fail::Error);
             }
             let f = str_arg(&args[0])?;
-            format(&f, &args[1..]).map(|s| Spanned::new(Val::String(s), span))
+            format(&f, &args[1..], max_string).map(|s| Spanned::new(Val::String(s), span))
         }
         "lookup" => {
             arity(&args, 2, 3)?;
@@ -246,16 +295,26 @@ fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
                 return Err(Fail::Error);
             }
             let sep = str_arg(&args[0])?;
-            let mut parts = Vec::new();
+            let mut out = String::new();
+            let mut first = true;
             for list in &args[1..] {
                 let Val::Array(items) = &list.val else {
                     return Err(Fail::Error);
                 };
                 for it in items {
-                    parts.push(str_arg(it)?);
+                    let part = str_arg(it)?;
+                    let sep_len = if first { 0 } else { sep.len() };
+                    if out.len().saturating_add(sep_len).saturating_add(part.len()) > max_string {
+                        return Err(Fail::TooLarge);
+                    }
+                    if !first {
+                        out.push_str(&sep);
+                    }
+                    out.push_str(&part);
+                    first = false;
                 }
             }
-            new(Val::String(parts.join(&sep)), span)
+            new(Val::String(out), span)
         }
         "split" => {
             arity(&args, 2, 2)?;
@@ -287,16 +346,16 @@ fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
                 } else {
                     rep.len()
                 };
-                if s.len().saturating_add(count.saturating_mul(per)) > MAX_STRING {
-                    return Err(Fail::Unknown);
+                if s.len().saturating_add(count.saturating_mul(per)) > max_string {
+                    return Err(Fail::TooLarge);
                 }
                 re.replace_all(&s, rep.as_str()).into_owned()
             } else if sub.is_empty() {
                 s
             } else {
                 let count = s.matches(sub.as_str()).count();
-                if s.len().saturating_add(count.saturating_mul(rep.len())) > MAX_STRING {
-                    return Err(Fail::Unknown);
+                if s.len().saturating_add(count.saturating_mul(rep.len())) > max_string {
+                    return Err(Fail::TooLarge);
                 }
                 s.replace(&sub, &rep)
             };
@@ -421,11 +480,15 @@ fn apply(name: &str, mut args: Vec<Spanned>, span: Option<Span>) -> Res {
 
 /// Go-style `format` with the verbs Terraform documents most (`%s %d %q %v %t %%`); flags and
 /// widths are not supported (unknown, never guessed).
-fn format(f: &str, args: &[Spanned]) -> Result<String, Fail> {
+fn format(f: &str, args: &[Spanned], max_string: usize) -> Result<String, Fail> {
     let mut out = String::new();
     let mut chars = f.chars();
     let mut next = 0usize;
     while let Some(c) = chars.next() {
+        // Each piece pushed is at most the size of one argument: checked before the next.
+        if out.len() > max_string {
+            return Err(Fail::TooLarge);
+        }
         if c != '%' {
             out.push(c);
             continue;
@@ -456,6 +519,9 @@ fn format(f: &str, args: &[Spanned]) -> Result<String, Fail> {
             }
             _ => return Err(Fail::Unknown),
         }
+    }
+    if out.len() > max_string {
+        return Err(Fail::TooLarge);
     }
     Ok(out)
 }

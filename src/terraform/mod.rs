@@ -125,7 +125,7 @@ use eval::{DocNode, Evaluator, Inst, Scope, Targets, VarDecl};
 pub const MAX_INSTANCES: usize = 64;
 
 /// Deepest bracket/brace/parenthesis/interpolation nesting accepted before hcl-edit sees a file.
-pub const MAX_NESTING: usize = 128;
+pub const MAX_NESTING: usize = crate::limits::MAX_NESTING_DEPTH;
 
 /// Parses one .tf or .tfvars file.
 ///
@@ -143,8 +143,10 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
             path: file.path.clone(),
             span: Some(one_char(id, text, off)),
             message: format!(
-                "nesting deeper than {MAX_NESTING} levels of brackets, braces or parentheses; \
-                 refusing to parse this file"
+                "nesting deeper than {} levels of brackets, braces or parentheses {}; refusing \
+                 to parse this file",
+                crate::limits::current().nesting_depth,
+                crate::limits::hint("nesting-depth")
             ),
         });
     }
@@ -535,9 +537,31 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
             });
         }
     }
+    // A limit hit during evaluation: the module is still linted (over-limit values are unknown),
+    // and the first place is reported.
+    let diagnostics = ev
+        .first_exceeded
+        .take()
+        .map(|(span, key)| InputError {
+            path: input
+                .files
+                .iter()
+                .chain(input.tfvars.iter())
+                .find(|(id, _, _)| *id == span.file)
+                .map(|(_, f, _)| f.path.clone())
+                .unwrap_or_default(),
+            span: Some(span),
+            message: format!(
+                "evaluation stopped here: the value is over a limit {}; values past it are unknown",
+                crate::limits::hint(key)
+            ),
+        })
+        .into_iter()
+        .collect();
     Fragment {
         nodes,
         edges,
+        diagnostics,
         ..Fragment::default()
     }
 }

@@ -1,14 +1,15 @@
 //! A quick lexical pre-scan of HCL text, run before hcl-edit.
 //!
 //! It tracks brackets, quoted strings (with `${`/`%{` interpolations), heredocs and comments, to
-//! (1) reject nesting deeper than [`MAX_NESTING`](super::MAX_NESTING) so hcl-edit's recursive
+//! (1) reject nesting deeper than the `nesting-depth` limit (at most
+//! [`MAX_NESTING`](super::MAX_NESTING)) so hcl-edit's recursive
 //! descent cannot overflow the stack, and (2) add context to hcl-edit's errors (where an
 //! unterminated string starts, which block an unclosed `{` belongs to).
 
 use crate::finding::InputError;
 use crate::source::{FileId, SourceFile, Span};
 
-use super::{MAX_NESTING, one_char};
+use super::one_char;
 
 /// What the scan learned.
 #[derive(Debug, Default)]
@@ -40,6 +41,7 @@ enum Frame {
 
 /// Scans `text`. Linear time, never panics.
 pub(super) fn scan(text: &str) -> Scan {
+    let max_nesting = crate::limits::current().nesting_depth;
     let b = text.as_bytes();
     let mut out = Scan::default();
     let mut stack: Vec<Frame> = Vec::new();
@@ -163,7 +165,7 @@ pub(super) fn scan(text: &str) -> Scan {
                 _ => {}
             },
         }
-        if stack.len() > MAX_NESTING && out.too_deep_at.is_none() {
+        if stack.len() > max_nesting && out.too_deep_at.is_none() {
             out.too_deep_at = Some(i);
             return out;
         }

@@ -1340,3 +1340,21 @@ resource "aws_iam_policy" "one" {
     // a document's own references (here: none besides the local) stay on the data node
     assert!(t.edges_from("aws_iam_policy.one").len() == 1);
 }
+
+#[test]
+fn toset_of_many_items_is_linear_and_keeps_terraform_equality() {
+    // Used to compare every item with every kept item: 10^10 comparisons for 100k items.
+    let n = 100_000;
+    let items: Vec<String> = (0..n).map(|i| format!("\"i{}\"", i % (n / 2))).collect();
+    let code = format!(
+        "resource \"r\" \"n\" {{\n  big = toset([{}])\n  mixed = distinct([{{a = 1, b = [2]}}, {{b = [2], a = 1}}, 0, -0, \"0\", [1], [1.0]])\n}}\n",
+        items.join(", ")
+    );
+    let t = one(&code);
+    let big = t.json("r.n", "big");
+    assert_eq!(big.as_array().map(Vec::len), Some(n / 2));
+    assert_eq!(
+        t.json("r.n", "mixed"),
+        serde_json::json!([{"a": 1, "b": [2]}, 0, "0", [1]])
+    );
+}
