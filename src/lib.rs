@@ -21,6 +21,7 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod graph;
+pub mod iam_catalog;
 pub mod lint;
 pub mod lsp;
 pub mod path;
