@@ -6,6 +6,28 @@ pub(crate) fn has_wildcard(text: &str) -> bool {
     text.contains(['*', '?'])
 }
 
+/// `pattern` with runs of `*` collapsed to one, or `None` when it needs more than `max_len`
+/// characters to match (so no name of at most `max_len` characters can match it). Bounds the work
+/// a hostile pattern costs before it is matched against thousands of names.
+pub(crate) fn normalize(pattern: &str, max_len: usize) -> Option<String> {
+    let mut out = String::with_capacity(pattern.len().min(2 * max_len + 1));
+    let mut needed = 0;
+    for c in pattern.chars() {
+        if c == '*' {
+            if !out.ends_with('*') {
+                out.push('*');
+            }
+        } else {
+            needed += 1;
+            if needed > max_len {
+                return None;
+            }
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
 /// Whether `pattern` matches the whole of `text`. Linear-time two-pointer match with one
 /// backtrack point, so hostile patterns (`*a*a*a*…`) cannot blow up.
 pub(crate) fn matches(pattern: &str, text: &str) -> bool {
@@ -45,6 +67,13 @@ mod tests {
         assert!(!matches("Put*", "GetObject"));
         assert!(matches("*Obj*ct*", "GetObjectAcl"));
         assert!(!matches("a", "ab"));
+    }
+
+    #[test]
+    fn normalize_collapses_stars_and_rejects_long_patterns() {
+        assert_eq!(normalize("a***b*", 10).as_deref(), Some("a*b*"));
+        assert_eq!(normalize(&"*".repeat(100_000), 10).as_deref(), Some("*"));
+        assert_eq!(normalize(&"a*".repeat(100), 10), None);
     }
 
     #[test]

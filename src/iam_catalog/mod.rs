@@ -12,6 +12,7 @@
 mod arn;
 mod glob;
 mod parse;
+pub mod render;
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -438,6 +439,13 @@ impl<'a> Catalog<'a> {
             None if pattern.bytes().all(|b| b == b'*') && !pattern.is_empty() => ("*", "*"),
             None => return Vec::new(),
         };
+        let (Some(service_pattern), Some(action_pattern)) = (
+            glob::normalize(service_pattern, MAX_NAME_LEN),
+            glob::normalize(action_pattern, MAX_NAME_LEN),
+        ) else {
+            return Vec::new();
+        };
+        let (service_pattern, action_pattern) = (service_pattern.as_str(), action_pattern.as_str());
         let mut out = Vec::new();
         if !glob::has_wildcard(service_pattern) {
             if let Some(service) = self.service(service_pattern) {
@@ -482,6 +490,9 @@ impl<'a> Catalog<'a> {
     /// service prefix too (`s4:GetObject`).
     pub fn suggest(&self, action: &str) -> Option<String> {
         let (prefix, name) = action.split_once(':')?;
+        if prefix.len() > MAX_NAME_LEN || name.len() > MAX_NAME_LEN {
+            return None;
+        }
         let service = match self.service(prefix) {
             Some(service) => service,
             None => {
@@ -522,6 +533,10 @@ fn expand_in<'s, 'a>(service: &'s Service<'a>, pattern: &str, out: &mut Vec<Acti
             .filter(|a| glob::matches(pattern, a.name())),
     );
 }
+
+/// Longer than any service prefix or action name (the longest action name has 63
+/// characters): longer input matches nothing and is not worth a suggestion.
+const MAX_NAME_LEN: usize = 256;
 
 /// The largest edit distance still worth suggesting for a name of `len` characters.
 fn close_enough(len: usize) -> usize {

@@ -233,3 +233,19 @@ fn malformed_tables_are_errors_not_panics() {
     assert!(parse::service("S\tx\tX\nA\tGet\tR\t3\t\n").is_err());
     assert!(parse::service("S\tx\tX\nA\tB\tR\t\t\nA\ta\tR\t\t\n").is_err());
 }
+
+#[test]
+fn hostile_patterns_are_cheap() {
+    let c = catalog();
+    let start = std::time::Instant::now();
+    assert!(c.expand(&format!("*:{}", "*a".repeat(50_000))).is_empty());
+    assert!(c.expand(&format!("{}:*", "?".repeat(100_000))).is_empty());
+    let names: Vec<String> = c
+        .expand(&format!("s3:{}GetObject", "*".repeat(100_000)))
+        .iter()
+        .map(|a| a.full_name())
+        .collect();
+    assert!(names.contains(&"s3:GetObject".to_string()), "{names:?}");
+    assert_eq!(c.suggest(&format!("s3:{}", "x".repeat(100_000))), None);
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+}
