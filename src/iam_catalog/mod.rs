@@ -220,8 +220,14 @@ impl<'a> Service<'a> {
         })
     }
 
-    fn key(&self, index: u16) -> ConditionKey<'a> {
-        self.data().keys[usize::from(index)]
+    /// The condition keys an index list (`1,4` or `1.4`) of this service's block names.
+    fn keys(
+        &self,
+        list: &'a str,
+        sep: char,
+    ) -> impl Iterator<Item = ConditionKey<'a>> + use<'_, 'a> {
+        let keys = &self.data().keys;
+        parse::indices(list, sep, keys.len()).map(move |i| keys[i])
     }
 }
 
@@ -269,14 +275,13 @@ impl<'s, 'a> Action<'s, 'a> {
         &self,
     ) -> impl ExactSizeIterator<Item = ActionResource<'s, 'a>> + use<'s, 'a> {
         let service = self.service;
-        self.def.resources.iter().map(move |r| ActionResource {
-            resource_type: ResourceType {
-                service,
-                index: usize::from(r.index),
+        parse::action_resources(self.def.resources, service.data().resources.len()).map(
+            move |(index, required, extra_keys)| ActionResource {
+                resource_type: ResourceType { service, index },
+                required,
+                extra_keys,
             },
-            required: r.required,
-            extra_keys: &r.keys,
-        })
+        )
     }
 
     /// The action supports no resource-level permission: it only works with `"Resource": "*"`
@@ -286,9 +291,9 @@ impl<'s, 'a> Action<'s, 'a> {
     }
 
     /// The condition keys listed for the action itself (not those of its resource types).
-    pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = ConditionKey<'a>> + use<'s, 'a> {
+    pub fn condition_keys(&self) -> impl Iterator<Item = ConditionKey<'a>> + use<'s, 'a> {
         let service = self.service;
-        self.def.keys.iter().map(move |&k| service.key(k))
+        service.keys(self.def.keys, ',')
     }
 
     /// How `key` relates to this action: global (per the embedded catalog's global keys), listed
@@ -344,7 +349,7 @@ pub struct ActionResource<'s, 'a> {
     pub resource_type: ResourceType<'s, 'a>,
     /// The reference marks it required (`*`): a statement for the action must name one.
     pub required: bool,
-    extra_keys: &'s [u16],
+    extra_keys: &'a str,
 }
 
 impl<'s, 'a> ActionResource<'s, 'a> {
@@ -356,7 +361,7 @@ impl<'s, 'a> ActionResource<'s, 'a> {
     /// Condition keys listed for this action on this resource type only.
     pub fn action_condition_keys(&self) -> impl Iterator<Item = ConditionKey<'a>> + use<'s, 'a> {
         let service = self.resource_type.service;
-        self.extra_keys.iter().map(move |&k| service.key(k))
+        service.keys(self.extra_keys, '.')
     }
 }
 
@@ -381,10 +386,7 @@ impl<'s, 'a> ResourceType<'s, 'a> {
     /// The condition keys the resource type defines.
     pub fn condition_keys(&self) -> impl Iterator<Item = ConditionKey<'a>> + use<'s, 'a> {
         let service = self.service;
-        service.data().resources[self.index]
-            .keys
-            .iter()
-            .map(move |&k| service.key(k))
+        service.keys(service.data().resources[self.index].keys, ',')
     }
 }
 
@@ -393,6 +395,16 @@ impl<'a> Catalog<'a> {
     /// the service directory are read here; service blocks are checked when first used.
     pub fn parse(text: &'a str) -> Result<Catalog<'a>, CatalogError> {
         parse::catalog(text)
+    }
+
+    /// Parses and checks every service block (the lookups skip what they cannot read; this
+    /// says what it is). Costs what parsing every service costs (~10 ms).
+    pub fn validate(&self) -> Result<(), CatalogError> {
+        for service in &self.services {
+            let data = parse::service(service.block)?;
+            parse::check_service(service.prefix, &data)?;
+        }
+        Ok(())
     }
 
     /// Where the data comes from.

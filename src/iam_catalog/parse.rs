@@ -33,6 +33,17 @@ pub enum CatalogError {
         /// The line.
         text: String,
     },
+    /// A record of a service's block refers to a resource type or condition key the block does
+    /// not define.
+    #[error("IAM catalog service `{service}`, `{record}`: {reason}")]
+    Reference {
+        /// The service prefix.
+        service: String,
+        /// The action or resource type holding the reference.
+        record: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// A directory entry points outside the table or not at its service's block.
     #[error("IAM catalog directory entry for `{prefix}` does not point at its block")]
     Directory {
@@ -53,23 +64,21 @@ pub(super) struct ServiceData<'a> {
 pub(super) struct ResourceDef<'a> {
     pub(super) name: &'a str,
     pub(super) arn: &'a str,
-    pub(super) keys: Vec<u16>,
+    /// Condition key indices, `1,4` (read by [`indices`]).
+    pub(super) keys: &'a str,
 }
 
+/// An action as its line holds it: the lists stay text until asked for, so parsing a service is
+/// one pass of `split` (all 456 services at once: ~5 ms, see `benches/catalog.rs`).
 #[derive(Debug)]
 pub(super) struct ActionDef<'a> {
     pub(super) name: &'a str,
     /// Access level codes (`R`, `PW`), see `AccessLevel::from_code`.
     pub(super) levels: &'a str,
-    pub(super) resources: Vec<ActionResourceDef>,
-    pub(super) keys: Vec<u16>,
-}
-
-#[derive(Debug)]
-pub(super) struct ActionResourceDef {
-    pub(super) index: u16,
-    pub(super) required: bool,
-    pub(super) keys: Vec<u16>,
+    /// Resource type references, `5,9*=2.4` (read by [`action_resources`]).
+    pub(super) resources: &'a str,
+    /// Condition key indices, `7,8`.
+    pub(super) keys: &'a str,
 }
 
 fn line_error(line: usize, reason: &'static str, text: &str) -> CatalogError {
@@ -163,7 +172,8 @@ pub(super) fn catalog(text: &str) -> Result<Catalog<'_>, CatalogError> {
     })
 }
 
-/// Parses one service block (all of it is checked: indices in range, actions sorted).
+/// Parses one service block: one line per record, fields split, actions in order. Index lists
+/// are read when used; [`check_service`] validates them (the test of the embedded table does).
 pub(super) fn service(block: &str) -> Result<ServiceData<'_>, CatalogError> {
     let mut data = ServiceData {
         name: "",
@@ -173,16 +183,34 @@ pub(super) fn service(block: &str) -> Result<ServiceData<'_>, CatalogError> {
     };
     for (n, line) in block.lines().enumerate() {
         let n = n + 1;
-        let fields: Vec<&str> = line.split('\t').collect();
-        match fields.as_slice() {
-            ["S", _prefix, name] if n == 1 => data.name = name,
-            ["K", name, value_type] => data.keys.push(ConditionKey { name, value_type }),
-            ["R", name, arn, keys] => {
-                let keys = indices(keys, ',', data.keys.len())
-                    .ok_or_else(|| line_error(n, "bad condition key index", line))?;
+        let mut fields = line.split('\t');
+        let kind = fields.next().unwrap_or_default();
+        let mut field = || fields.next();
+        match kind {
+            "S" if n == 1 => {
+                let (Some(_prefix), Some(name)) = (field(), field()) else {
+                    return Err(line_error(n, "bad service line", line));
+                };
+                data.name = name;
+            }
+            "K" => {
+                let (Some(name), Some(value_type)) = (field(), field()) else {
+                    return Err(line_error(n, "bad condition key line", line));
+                };
+                data.keys.push(ConditionKey { name, value_type });
+            }
+            "R" => {
+                let (Some(name), Some(arn), Some(keys)) = (field(), field(), field()) else {
+                    return Err(line_error(n, "bad resource type line", line));
+                };
                 data.resources.push(ResourceDef { name, arn, keys });
             }
-            ["A", name, levels, resources, keys] => {
+            "A" => {
+                let (Some(name), Some(levels), Some(resources), Some(keys)) =
+                    (field(), field(), field(), field())
+                else {
+                    return Err(line_error(n, "bad action line", line));
+                };
                 if levels.is_empty()
                     || !levels
                         .bytes()
@@ -190,28 +218,6 @@ pub(super) fn service(block: &str) -> Result<ServiceData<'_>, CatalogError> {
                 {
                     return Err(line_error(n, "bad access level", line));
                 }
-                let mut refs = Vec::new();
-                for r in resources.split(',').filter(|r| !r.is_empty()) {
-                    let (head, keys) = r.split_once('=').unwrap_or((r, ""));
-                    let (index, required) = match head.strip_suffix('*') {
-                        Some(index) => (index, true),
-                        None => (head, false),
-                    };
-                    let index = index
-                        .parse::<u16>()
-                        .ok()
-                        .filter(|&i| usize::from(i) < data.resources.len())
-                        .ok_or_else(|| line_error(n, "bad resource type index", line))?;
-                    let keys = indices(keys, '.', data.keys.len())
-                        .ok_or_else(|| line_error(n, "bad condition key index", line))?;
-                    refs.push(ActionResourceDef {
-                        index,
-                        required,
-                        keys,
-                    });
-                }
-                let keys = indices(keys, ',', data.keys.len())
-                    .ok_or_else(|| line_error(n, "bad condition key index", line))?;
                 if let Some(prev) = data.actions.last()
                     && super::cmp_ignore_case(prev.name, name).is_ge()
                 {
@@ -220,7 +226,7 @@ pub(super) fn service(block: &str) -> Result<ServiceData<'_>, CatalogError> {
                 data.actions.push(ActionDef {
                     name,
                     levels,
-                    resources: refs,
+                    resources,
                     keys,
                 });
             }
@@ -230,10 +236,69 @@ pub(super) fn service(block: &str) -> Result<ServiceData<'_>, CatalogError> {
     Ok(data)
 }
 
-/// `1,4,7` → indices, each below `len`; `None` on anything else.
-fn indices(text: &str, sep: char, len: usize) -> Option<Vec<u16>> {
+/// Checks every index list of a parsed service: resource type and condition key references in
+/// range, well-formed.
+pub(super) fn check_service(prefix: &str, data: &ServiceData<'_>) -> Result<(), CatalogError> {
+    let bad = |reason: &'static str, record: &str| CatalogError::Reference {
+        service: prefix.to_string(),
+        record: record.to_string(),
+        reason,
+    };
+    let keys_ok = |text: &str, sep: char| {
+        text.split(sep)
+            .filter(|s| !s.is_empty())
+            .all(|s| s.parse::<usize>().is_ok_and(|i| i < data.keys.len()))
+    };
+    for r in &data.resources {
+        if !keys_ok(r.keys, ',') {
+            return Err(bad("bad condition key index", r.name));
+        }
+    }
+    for a in &data.actions {
+        if !keys_ok(a.keys, ',') {
+            return Err(bad("bad condition key index", a.name));
+        }
+        for r in a.resources.split(',').filter(|r| !r.is_empty()) {
+            let (head, keys) = r.split_once('=').unwrap_or((r, ""));
+            let index = head.strip_suffix('*').unwrap_or(head);
+            if !index
+                .parse::<usize>()
+                .is_ok_and(|i| i < data.resources.len())
+            {
+                return Err(bad("bad resource type index", a.name));
+            }
+            if !keys_ok(keys, '.') {
+                return Err(bad("bad condition key index", a.name));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The indices in `text` (`1,4,7` with `sep` = `,`) below `len`; anything else is skipped
+/// ([`check_service`] rejects it in tests).
+pub(super) fn indices(text: &str, sep: char, len: usize) -> impl Iterator<Item = usize> + '_ {
     text.split(sep)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<u16>().ok().filter(|&i| usize::from(i) < len))
-        .collect()
+        .filter_map(|s| s.parse::<usize>().ok())
+        .filter(move |&i| i < len)
+}
+
+/// An action's resource type references: (index, required, condition key list `2.4`).
+pub(super) fn action_resources(
+    text: &str,
+    len: usize,
+) -> impl ExactSizeIterator<Item = (usize, bool, &str)> + '_ {
+    let refs: Vec<(usize, bool, &str)> = text
+        .split(',')
+        .filter_map(|r| {
+            let (head, keys) = r.split_once('=').unwrap_or((r, ""));
+            let (index, required) = match head.strip_suffix('*') {
+                Some(index) => (index, true),
+                None => (head, false),
+            };
+            let index = index.parse::<usize>().ok().filter(|&i| i < len)?;
+            Some((index, required, keys))
+        })
+        .collect();
+    refs.into_iter()
 }

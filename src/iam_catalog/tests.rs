@@ -16,6 +16,7 @@ fn every_service_parses() {
         actions += data.actions.len();
     }
     assert!(actions > 20_000, "{actions}");
+    catalog.validate().unwrap();
 }
 
 #[test]
@@ -230,7 +231,11 @@ fn malformed_tables_are_errors_not_panics() {
         Err(CatalogError::Directory { .. })
     ));
     assert!(parse::service("S\tx\tX\nA\tGet\tQ\t\t\n").is_err());
-    assert!(parse::service("S\tx\tX\nA\tGet\tR\t3\t\n").is_err());
+    let data = parse::service("S\tx\tX\nA\tGet\tR\t3\t\n").unwrap();
+    assert!(parse::check_service("x", &data).is_err());
+    let data = parse::service("S\tx\tX\nK\tx:k\tString\nA\tGet\tR\t\t0,1\n").unwrap();
+    assert!(parse::check_service("x", &data).is_err());
+    assert!(parse::service("S\tx\tX\nA\tGet\tR\n").is_err());
     assert!(parse::service("S\tx\tX\nA\tB\tR\t\t\nA\ta\tR\t\t\n").is_err());
 }
 
