@@ -24,6 +24,7 @@ pub mod finding;
 pub mod fsread;
 pub mod gitindex;
 pub mod graph;
+pub mod iam_catalog;
 pub mod limits;
 pub mod lint;
 pub mod lsp;

@@ -38,6 +38,15 @@ enum Command {
     /// Inspect what iaclint sees.
     #[command(subcommand)]
     Debug(DebugCommand),
+    /// Print what the AWS IAM action catalog knows about an action or a wildcard pattern
+    /// (`s3:GetObject`, `'s3:Get*'`): access level, resource types with ARN patterns, condition keys.
+    Catalog {
+        /// An action or pattern; `*` and `?` are wildcards, case does not matter.
+        action: String,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
     /// Write a commented default `.iaclint.toml` in the current directory.
     Init {
         /// Overwrite an existing `.iaclint.toml`.
@@ -228,11 +237,30 @@ fn init(force: bool) -> ExitCode {
     }
 }
 
+/// `iaclint catalog`: the matching actions, or "did you mean" and exit 2.
+fn catalog(pattern: &str, format: &str) -> ExitCode {
+    use iaclint::iam_catalog::{self, render};
+    let catalog = iam_catalog::catalog();
+    let actions = catalog.expand(pattern);
+    if actions.is_empty() {
+        eprintln!("error: {}", render::no_match(catalog, pattern));
+        return ExitCode::from(2);
+    }
+    let text = if format == "json" {
+        format!("{:#}\n", render::json(catalog, &actions))
+    } else {
+        render::text(catalog, &actions)
+    };
+    let _ = io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = match cli.command {
         Command::Init { force } => return init(force),
         Command::Check(args) => return check(args),
+        Command::Catalog { action, format } => return catalog(&action, &format),
         other => other,
     };
     // `rules` and `explain` show the rules of the config in the current directory too.
@@ -278,7 +306,9 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Check(_) | Command::Init { .. } => unreachable!("handled above"),
+        Command::Check(_) | Command::Init { .. } | Command::Catalog { .. } => {
+            unreachable!("handled above")
+        }
         Command::Lsp => match iaclint::lsp::run(&registry) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
