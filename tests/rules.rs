@@ -22,10 +22,10 @@ fn every_case_of_every_rule() {
     for rule in registry.rules() {
         for (i, case) in rule.spec.cases.iter().enumerate() {
             ran += 1;
-            // Rules built into the engine look at the other rules' findings: run them all and
-            // keep only this rule's findings.
+            // Code rules look at the other rules' findings: run them all and keep only this
+            // rule's findings.
             let settings = Settings {
-                select: if rule.spec.engine.is_some() {
+                select: if rule.code.is_some() {
                     Vec::new()
                 } else {
                     vec![rule.id().to_string()]
@@ -169,32 +169,30 @@ fn malformed_rule_files_are_clear_errors() {
     let e = load(&base.replace("title:", "titel:"));
     assert!(e.to_string().contains("titel"), "unknown field named: {e}");
 
-    // Rules built into the engine: a known engine, implementing this id, without checks.
+    // Code rules: a rule file without checks must name a code rule, and a code rule's file
+    // has no checks.
     let checks_start = base.find("checks:").unwrap();
     let cases_start = base.find("cases:").unwrap();
-    let engine_rule = |engine: &str, id: &str| {
-        format!(
-            "{}engine: {engine}\n{}",
-            &base[..checks_start],
-            &base[cases_start..]
-        )
-        .replace("id: ecs-service-without-rollback", &format!("id: {id}"))
+    let without_checks = |id: &str| {
+        format!("{}{}", &base[..checks_start], &base[cases_start..])
+            .replace("id: ecs-service-without-rollback", &format!("id: {id}"))
     };
-    let ok = iaclint::rules::load_rule(
-        "rules/x.yml",
-        &engine_rule("suppressions", "invalid-suppression"),
-    )
-    .expect("an engine rule loads");
+    let ok = iaclint::rules::load_rule("rules/x.yml", &without_checks("invalid-suppression"))
+        .expect("a code rule's file loads");
     assert!(ok.checks.is_empty());
+    assert!(ok.code.is_some());
     assert!(ok.formats().contains(&Format::Cloudformation));
-    let e = load(&engine_rule("magic", "invalid-suppression"));
-    assert!(e.message.contains("unknown engine `magic`"), "{e}");
-    let e = load(&engine_rule("suppressions", "ecs-service-without-rollback"));
-    assert!(e.message.contains("implements"), "{e}");
+    let e = load(&without_checks("ecs-service-without-rollback"));
+    assert!(e.message.starts_with("checks:"), "{e}");
+    let e = load(&base.replace(
+        "id: ecs-service-without-rollback",
+        "id: invalid-suppression",
+    ));
+    assert!(e.message.contains("code rule"), "{e}");
     let e = load(&base.replace("checks:", "engine: suppressions\nchecks:"));
     assert!(
-        e.message.starts_with("engine:") || e.message.starts_with("checks:"),
-        "{e}"
+        e.to_string().contains("engine"),
+        "`engine:` is no field: {e}"
     );
 
     let no_good: String = base.split("  - kind: good").next().unwrap().to_string();
