@@ -23,6 +23,7 @@ pub mod engine;
 pub mod eval;
 pub mod finding;
 pub mod graph;
+pub mod harness;
 pub mod lint;
 pub mod lsp;
 pub mod path;

@@ -38,6 +38,13 @@ enum Command {
     /// Inspect what iaclint sees.
     #[command(subcommand)]
     Debug(DebugCommand),
+    /// Run the `bad`/`good` cases of the rules: the built-in pack plus the rule files of DIRs
+    /// (without DIRs: plus the `extra-rule-dirs` of `.iaclint.toml`). Prints each failing case
+    /// and a summary; exits 1 when a case fails, 2 when a rule file does not load.
+    Test {
+        /// Directories of rule files (`*.yml`, `*.yaml`).
+        dirs: Vec<PathBuf>,
+    },
     /// Write a commented default `.iaclint.toml` in the current directory.
     Init {
         /// Overwrite an existing `.iaclint.toml`.
@@ -209,6 +216,64 @@ fn registry_for(config: Option<&Config>) -> Result<Registry, String> {
     }
 }
 
+/// `iaclint test [DIR]...`.
+fn test_rules(dirs: &[PathBuf]) -> ExitCode {
+    let registry = if dirs.is_empty() {
+        load_config(None, Path::new(".")).and_then(|c| registry_for(c.as_ref()))
+    } else {
+        rule_dirs_registry(dirs)
+    };
+    let registry = match registry {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runs = iaclint::harness::run_all(&registry, &|_| true);
+    let mut out = io::stdout().lock();
+    let mut failed = 0;
+    for run in &runs {
+        if let Some(f) = &run.failure {
+            failed += 1;
+            let _ = writeln!(out, "FAIL {} ({})\n    {f}", run.label(), run.rule.source);
+        }
+    }
+    let rules = registry.rules().len();
+    let _ = writeln!(
+        out,
+        "{} passed, {failed} failed ({} cases of {rules} rules)",
+        runs.len() - failed,
+        runs.len()
+    );
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// The built-in rules plus the rule files in `dirs`.
+fn rule_dirs_registry(dirs: &[PathBuf]) -> Result<Registry, String> {
+    let mut files = iaclint::rules::builtin_sources()
+        .map_err(|e| format!("the built-in rule pack is broken: {e}"))?;
+    for dir in dirs {
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read the rule directory {}: {e}", dir.display()))?;
+        let mut names: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+            .collect();
+        names.sort();
+        for p in names {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| format!("cannot read the rule file {}: {e}", p.display()))?;
+            files.push((iaclint::discover::display_path(&p), text));
+        }
+    }
+    Registry::from_sources(files).map_err(|e| e.to_string())
+}
+
 fn init(force: bool) -> ExitCode {
     match config::init(Path::new("."), force) {
         Ok(path) => {
@@ -227,6 +292,7 @@ fn main() -> ExitCode {
     let command = match cli.command {
         Command::Init { force } => return init(force),
         Command::Check(args) => return check(args),
+        Command::Test { dirs } => return test_rules(&dirs),
         other => other,
     };
     // `rules` and `explain` show the rules of the config in the current directory too.
@@ -272,7 +338,9 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Check(_) | Command::Init { .. } => unreachable!("handled above"),
+        Command::Check(_) | Command::Init { .. } | Command::Test { .. } => {
+            unreachable!("handled above")
+        }
         Command::Lsp => match iaclint::lsp::run(&registry) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

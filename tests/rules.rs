@@ -2,102 +2,87 @@
 //! supports, and checks the pack's invariants. A rule cannot land untested.
 
 use iaclint::graph::Format;
+use iaclint::harness;
 use iaclint::lint::{Settings, lint_sources};
+use iaclint::report::{self, OutputFormat, RenderContext, RenderOptions};
 use iaclint::rules::Registry;
 use iaclint::rules::schema::CaseKind;
-
-fn file_name(format: Format) -> &'static str {
-    match format {
-        Format::Terraform => "case/main.tf",
-        Format::Cloudformation => "case/template.yaml",
-        Format::Workflow => "case/.github/workflows/ci.yml",
-    }
-}
 
 #[test]
 fn every_case_of_every_rule() {
     let registry = Registry::builtin().expect("the built-in rule pack loads");
+    let runs = harness::run_all(&registry, &|_| true);
+    assert_eq!(
+        runs.len(),
+        registry
+            .rules()
+            .iter()
+            .map(|r| r.spec.cases.len())
+            .sum::<usize>(),
+        "every case runs"
+    );
     let mut failures = Vec::new();
-    let mut ran = 0;
-    for rule in registry.rules() {
-        for (i, case) in rule.spec.cases.iter().enumerate() {
-            ran += 1;
-            // Code rules look at the other rules' findings: run them all and keep only this
-            // rule's findings.
-            let settings = Settings {
-                select: if rule.code.is_some() {
-                    Vec::new()
-                } else {
-                    vec![rule.id().to_string()]
-                },
-                ..Settings::default()
-            };
-            let inputs = if case.files.is_empty() {
-                vec![(file_name(case.format).to_string(), case.code.clone())]
-            } else {
-                case.files
-                    .iter()
-                    .map(|(path, code)| (format!("case/{path}"), code.clone()))
-                    .collect()
-            };
-            let report = lint_sources(inputs, &registry, &settings).expect("lint runs");
-            let label = format!("{} case {i} ({:?}: {})", rule.id(), case.kind, case.name);
-            if !report.errors.is_empty() {
-                failures.push(format!("{label}: input error {:?}", report.errors));
-                continue;
-            }
-            let mut report = report;
-            report.findings.retain(|f| f.rule_id == rule.id());
-            let lines: Vec<usize> = report
-                .findings
-                .iter()
-                .map(|f| {
-                    report
-                        .sources
-                        .get(f.primary.span.file)
-                        .position(f.primary.span.start)
-                        .line
-                })
-                .collect();
-            let expected = match case.kind {
-                CaseKind::Bad => case.findings.unwrap_or(1),
-                CaseKind::Good => 0,
-            };
-            if report.findings.len() != expected {
-                failures.push(format!(
-                    "{label}: expected {expected} finding(s), got {} at lines {lines:?}: {:#?}",
-                    report.findings.len(),
-                    report
-                        .findings
-                        .iter()
-                        .map(|f| &f.message)
-                        .collect::<Vec<_>>()
-                ));
-                continue;
-            }
-            if !case.lines.is_empty() && case.lines != lines {
-                failures.push(format!(
-                    "{label}: expected primary labels on lines {:?}, got {lines:?}",
-                    case.lines
-                ));
-            }
-            for f in &report.findings {
-                assert_eq!(f.rule_id, rule.id());
-                let file = report.sources.get(f.primary.span.file);
-                assert!(
-                    f.primary.span.end <= file.text.len(),
-                    "{label}: span outside the file"
-                );
-            }
+    for run in &runs {
+        if let Some(f) = &run.failure {
+            failures.push(format!("{}: {f}", run.label()));
+        }
+        for f in &run.report.findings {
+            let file = run.report.sources.get(f.primary.span.file);
+            assert!(
+                f.primary.span.end <= file.text.len(),
+                "{}: span outside the file",
+                run.label()
+            );
         }
     }
-    assert!(ran > 0);
     assert!(
         failures.is_empty(),
         "{} failing case(s):\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// Every case's findings, as `human` (no colour) and `concise` render them, one snapshot per
+/// case (`snapshots/rules/<rule>__<format>__<kind>_<n>.snap`): a changed message or label
+/// points at its rule.
+#[test]
+fn every_case_renders_as_its_snapshot() {
+    let registry = Registry::builtin().expect("the built-in rule pack loads");
+    let opts = RenderOptions {
+        color: false,
+        quiet: false,
+        verbose: false,
+        width: 100,
+    };
+    let ctx = RenderContext {
+        registry: &registry,
+        src_root: std::path::Path::new("/"),
+    };
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    for run in harness::run_all(&registry, &|_| true) {
+        let kind = match run.case.kind {
+            CaseKind::Bad => "bad",
+            CaseKind::Good => "good",
+        };
+        let stem = format!("{}__{}__{kind}", run.rule.id(), run.case.format.as_str());
+        let n = counts.entry(stem.clone()).or_default();
+        *n += 1;
+        let name = format!("{stem}_{n}");
+        let mut out = Vec::new();
+        report::render(OutputFormat::Human, &run.report, &opts, &ctx, &mut out).unwrap();
+        out.extend_from_slice(b"\n--- concise ---\n");
+        report::render(OutputFormat::Concise, &run.report, &opts, &ctx, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        insta::with_settings!({
+            snapshot_path => "snapshots/rules",
+            prepend_module_to_snapshot => false,
+            description => run.label(),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, text);
+        });
+    }
 }
 
 #[test]
