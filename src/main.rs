@@ -253,6 +253,29 @@ fn test_rules(dirs: &[PathBuf]) -> ExitCode {
     }
 }
 
+/// A user rule (from `extra-rule-dirs`) whose `bad` case does not fire or whose `good` case
+/// does is likely broken: say so on stderr (the run goes on; `iaclint test` gives details).
+fn warn_failing_user_cases(registry: &Registry) {
+    let Ok(builtin) = Registry::builtin() else {
+        return;
+    };
+    if registry.rules().len() == builtin.rules().len() {
+        return;
+    }
+    let user = |r: &iaclint::rules::Rule| builtin.get(r.id()).is_none();
+    for run in iaclint::harness::run_all(registry, &user) {
+        if let Some(f) = &run.failure {
+            let first = f.to_string();
+            let first = first.lines().next().unwrap_or_default();
+            eprintln!(
+                "warning: {}: {} fails: {first} (run `iaclint test` for details)",
+                run.rule.source,
+                run.label()
+            );
+        }
+    }
+}
+
 /// The built-in rules plus the rule files in `dirs`.
 fn rule_dirs_registry(dirs: &[PathBuf]) -> Result<Registry, String> {
     let mut files = iaclint::rules::builtin_sources()
@@ -444,6 +467,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     };
     let registry = &registry;
+    warn_failing_user_cases(registry);
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {

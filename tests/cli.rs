@@ -1430,4 +1430,26 @@ fn test_command_reports_a_user_rule_whose_cases_fail() {
         stdout.contains("bucket-without-owner-tag case 1"),
         "{stdout}"
     );
+
+    // `check` with that config warns about the failing case and runs on.
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+    let out = iaclint()
+        .current_dir(dir.path())
+        .args(["check", "main.tf"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: rules/owner.yml: bucket-without-owner-tag case 1 (good terraform: tagged) fails: expected 0 finding(s), got 1"),
+        "{stderr}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the run goes on and reports: {stderr}"
+    );
 }

@@ -267,3 +267,194 @@ cases:
         .unwrap_or_else(|| panic!("a referrers condition under some.where is refused"));
     assert!(err.to_string().contains("some.where"), "{err}");
 }
+
+fn lint_one(path: &str, code: &str) -> iaclint::lint::Report {
+    let registry = Registry::builtin().expect("the built-in rule pack loads");
+    lint_sources(
+        vec![(path.to_string(), code.to_string())],
+        &registry,
+        &Settings::default(),
+    )
+    .expect("lint runs")
+}
+
+fn rule_ids(report: &iaclint::lint::Report) -> Vec<&str> {
+    report.findings.iter().map(|f| f.rule_id.as_str()).collect()
+}
+
+const WILDCARD_POLICY: &str = r#"data "aws_iam_policy_document" "app" {
+  statement {
+    effect      = "Allow"
+    not_actions = ["iam:*"] # iaclint:ignore iam-wildcard-action -- REASON
+    resources   = ["arn:aws:s3:::b/*"]
+  }
+}
+"#;
+
+#[test]
+fn suppression_reason_starting_with_todo_as_a_word_is_a_reason() {
+    let report = lint_one(
+        "case/main.tf",
+        &WILDCARD_POLICY.replace("REASON", "Todoist webhook needs every action"),
+    );
+    assert_eq!(
+        rule_ids(&report),
+        Vec::<&str>::new(),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(report.suppressed, 1);
+    for placeholder in ["TODO", "todo: say why", "TODO - later"] {
+        let report = lint_one(
+            "case/main.tf",
+            &WILDCARD_POLICY.replace("REASON", placeholder),
+        );
+        assert!(
+            rule_ids(&report).contains(&"invalid-suppression"),
+            "{placeholder}: {:?}",
+            report.findings
+        );
+    }
+}
+
+#[test]
+fn until_written_as_a_number_is_quoted_as_written_not_as_debug() {
+    let report = lint_one(
+        "case/template.yaml",
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Metadata:\n      iaclint:\n        ignore:\n          - { rule: iam-wildcard-action, reason: reviewed, until: 20270131 }\n",
+    );
+    let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("not `20270131`")),
+        "{messages:?}"
+    );
+    assert!(
+        !messages.iter().any(|m| m.contains("Number(")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn workflow_suppression_comments_silence_findings() {
+    let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4 # iaclint:ignore unpinned-action -- internal mirror pins it\n";
+    let report = lint_one("case/.github/workflows/ci.yml", workflow);
+    assert!(
+        !rule_ids(&report).contains(&"unpinned-action"),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(report.suppressed, 1);
+    // A suppression of a rule that reports nothing there is unused, as in other formats.
+    let report = lint_one(
+        "case/.github/workflows/ci.yml",
+        &workflow.replace("unpinned-action", "script-injection"),
+    );
+    assert!(rule_ids(&report).contains(&"unpinned-action"));
+    assert!(
+        rule_ids(&report).contains(&"unused-suppression"),
+        "{:?}",
+        report.findings
+    );
+}
+
+#[test]
+fn compare_messages_show_the_operator_as_written() {
+    let rule = r#"
+id: short-retention
+title: Log retention too short
+severity: low
+category: test
+since: 0.1.0
+docs: { what: x, why: x, fix: x, references: [https://example.com] }
+help: x
+checks:
+  - select: { terraform: [aws_cloudwatch_log_group] }
+    require: { compare: { path: $.retention_in_days, op: ">=", value: 30 } }
+    message: "{resource}: {detail}"
+cases:
+  - kind: bad
+    format: terraform
+    name: a week
+    code: |
+      resource "aws_cloudwatch_log_group" "a" {
+        retention_in_days = 7
+      }
+  - kind: good
+    format: terraform
+    name: a year
+    code: |
+      resource "aws_cloudwatch_log_group" "a" {
+        retention_in_days = 365
+      }
+"#;
+    let registry =
+        Registry::from_sources(vec![("rules/r.yml".into(), rule.into())]).expect("the rule loads");
+    let run = harness::run_case(&registry, &registry.rules()[0], 0).expect("the case runs");
+    assert!(run.failure.is_none());
+    let message = &run.report.findings[0].message;
+    assert!(message.contains("expected >= 30"), "{message}");
+    // Operators are an enum: an unknown one names the valid ones.
+    let e = iaclint::rules::load_rule("rules/r.yml", &rule.replace("\">=\"", "\"=>\""))
+        .expect_err("`=>` is no operator");
+    assert!(
+        e.message.contains("unknown variant `=>`") && e.message.contains(">="),
+        "{e}"
+    );
+}
+
+#[test]
+fn rule_files_name_known_remediation_keys_and_resource_types() {
+    let load =
+        |text: &str| iaclint::rules::load_rule("rules/x.yml", text).expect_err("must be rejected");
+    let rollback = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/ecs-service-without-rollback.yml"
+    ))
+    .unwrap();
+    let e = load(&rollback.replace("remediation:\n", "remediation:\n  pulumi: x\n"));
+    assert!(
+        e.message.contains("remediation: unknown key `pulumi`"),
+        "{e}"
+    );
+
+    let e = load(&rollback.replace(
+        "terraform: [aws_ecs_service]",
+        "terraform: [AWS::ECS::Service]",
+    ));
+    assert!(
+        e.message.contains("select.terraform: `AWS::ECS::Service`"),
+        "{e}"
+    );
+    let e = load(&rollback.replace("[\"AWS::ECS::Service\"]", "[\"aws_ecs_service\"]"));
+    assert!(
+        e.message
+            .contains("select.cloudformation: `aws_ecs_service`"),
+        "{e}"
+    );
+
+    let autoscaling = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/ecs-service-without-autoscaling.yml"
+    ))
+    .unwrap();
+    let e = load(&autoscaling.replace(
+        "types: [aws_appautoscaling_target]",
+        "types: [aws-appautoscaling-target]",
+    ));
+    assert!(
+        e.message
+            .contains("referrers.types: unknown type `aws-appautoscaling-target`"),
+        "{e}"
+    );
+
+    let boundary = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/lambda-vpc-boundary-blocks-eni.yml"
+    ))
+    .unwrap();
+    let e = load(&boundary.replace("to: [aws_iam_role]", "to: [aws_iam_Role]"));
+    assert!(
+        e.message.contains("follow: unknown type `aws_iam_Role`"),
+        "{e}"
+    );
+}

@@ -288,6 +288,14 @@ fn validate_metadata(spec: &RuleFile) -> Result<(), String> {
     if spec.docs.references.is_empty() {
         return Err("docs.references: list at least one reference".into());
     }
+    for key in spec.remediation.keys() {
+        if !REMEDIATION_KEYS.contains(&key.as_str()) {
+            return Err(format!(
+                "remediation: unknown key `{key}` (expected {})",
+                REMEDIATION_KEYS.join(", ")
+            ));
+        }
+    }
     match (code::code_rule(id), spec.checks.is_empty()) {
         (Some(_), false) => {
             return Err(format!(
@@ -360,6 +368,20 @@ fn compile_check(c: &CheckSpec, spec: &RuleFile) -> Result<Check, String> {
                 .into(),
         );
     }
+    for t in &c.select.terraform {
+        if !is_terraform_type(t) {
+            return Err(format!(
+                "select.terraform: `{t}` is not a Terraform AWS type (`aws_...` or `data.aws_...`)"
+            ));
+        }
+    }
+    for t in &c.select.cloudformation {
+        if !is_cloudformation_type(t) {
+            return Err(format!(
+                "select.cloudformation: `{t}` is not a CloudFormation type (`AWS::Service::Resource`)"
+            ));
+        }
+    }
     for t in &c.select.workflow {
         if !crate::workflow::TYPES.contains(&t.as_str()) {
             return Err(format!(
@@ -383,6 +405,19 @@ fn compile_check(c: &CheckSpec, spec: &RuleFile) -> Result<Check, String> {
         Some(w) => Some(compile(w, "when")?),
         None => None,
     };
+    for (field, c) in [("when", when.as_ref()), ("require/forbid", Some(&cond))] {
+        let Some(c) = c else { continue };
+        for f in c.follows() {
+            for t in f.to.iter().chain(f.through.iter().map(|h| &h.type_name)) {
+                check_node_type(t).map_err(|m| format!("{field}: follow: {m}"))?;
+            }
+        }
+        for r in c.referrers() {
+            for t in &r.types {
+                check_node_type(t).map_err(|m| format!("{field}: referrers.types: {m}"))?;
+            }
+        }
+    }
     let at =
         c.at.iter()
             .map(|p| JsonPath::parse(p).map_err(|e| format!("at: {e}")))
@@ -401,6 +436,53 @@ fn compile_check(c: &CheckSpec, spec: &RuleFile) -> Result<Check, String> {
         at,
         message: c.message.clone(),
     })
+}
+
+/// The keys of `remediation`: the formats a snippet can be written in.
+const REMEDIATION_KEYS: &[&str] = &["terraform", "cloudformation", "cdk", "workflow"];
+
+/// A Terraform type of the AWS provider, as rules name them: `aws_kms_key`, or
+/// `data.aws_iam_policy_document` for a data source. A pattern, not a list of the provider's
+/// types: it catches a CloudFormation type, a typo in the prefix or the casing, not a
+/// misspelled resource name.
+fn is_terraform_type(t: &str) -> bool {
+    let name = t.strip_prefix("data.").unwrap_or(t);
+    name.strip_prefix("aws_").is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.starts_with('_')
+            && !rest.ends_with('_')
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    })
+}
+
+/// A CloudFormation resource type: three `::`-separated parts, each starting with an uppercase
+/// letter (`AWS::KMS::Key`, a registry type `Org::Service::Resource`), or `Custom::Name`.
+fn is_cloudformation_type(t: &str) -> bool {
+    let parts: Vec<&str> = t.split("::").collect();
+    let word = |p: &&str| {
+        p.starts_with(|c: char| c.is_ascii_uppercase())
+            && p.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    match parts.as_slice() {
+        ["Custom", name] => word(name),
+        [_, _, _] => parts.iter().all(word),
+        _ => false,
+    }
+}
+
+/// A type `follow` and `referrers` may name: a Terraform, CloudFormation or workflow node type.
+fn check_node_type(t: &str) -> Result<(), String> {
+    if is_terraform_type(t) || is_cloudformation_type(t) || crate::workflow::TYPES.contains(&t) {
+        Ok(())
+    } else {
+        Err(format!(
+            "unknown type `{t}` (expected a Terraform type `aws_...`, a CloudFormation type \
+             `AWS::Service::Resource` or one of {})",
+            crate::workflow::TYPES.join(", ")
+        ))
+    }
 }
 
 fn parse_policy_kind(k: &str) -> Option<crate::policy::PolicyKind> {

@@ -39,7 +39,7 @@ use crate::path::JsonPath;
 use crate::value::Seg;
 
 pub use compare::CmpOp;
-pub use follow::Follow;
+pub use follow::{Follow, Hop};
 pub use policy_allows::{BuiltinDoc, DocSource};
 pub use referrers::Referrers;
 
