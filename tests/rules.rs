@@ -458,3 +458,19 @@ fn rule_files_name_known_remediation_keys_and_resource_types() {
         "{e}"
     );
 }
+
+#[test]
+fn no_rule_is_newer_than_the_crate() {
+    let version = |v: &str| -> Vec<u32> { v.split('.').map(|p| p.parse().unwrap()).collect() };
+    let crate_version = version(env!("CARGO_PKG_VERSION"));
+    let registry = Registry::builtin().expect("the built-in rule pack loads");
+    for rule in registry.rules() {
+        assert!(
+            version(&rule.spec.since) <= crate_version,
+            "{}: since {} is newer than the crate ({})",
+            rule.id(),
+            rule.spec.since,
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+}
