@@ -59,6 +59,8 @@ fn every_case_renders_as_its_snapshot() {
         registry: &registry,
         src_root: std::path::Path::new("/"),
     };
+    // Expiry messages name today's date.
+    let today = regex::Regex::new(r"today is \d{4}-\d{2}-\d{2}").unwrap();
     let mut counts: std::collections::HashMap<String, usize> = Default::default();
     for run in harness::run_all(&registry, &|_| true) {
         let kind = match run.case.kind {
@@ -73,8 +75,6 @@ fn every_case_renders_as_its_snapshot() {
         report::render(OutputFormat::Human, &run.report, &opts, &ctx, &mut out).unwrap();
         out.extend_from_slice(b"\n--- concise ---\n");
         report::render(OutputFormat::Concise, &run.report, &opts, &ctx, &mut out).unwrap();
-        // Expiry messages name today's date.
-        let today = regex::Regex::new(r"today is \d{4}-\d{2}-\d{2}").unwrap();
         let text = today
             .replace_all(&String::from_utf8(out).unwrap(), "today is [today]")
             .into_owned();
