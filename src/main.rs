@@ -38,9 +38,9 @@ enum Command {
     /// Inspect what iaclint sees.
     #[command(subcommand)]
     Debug(DebugCommand),
-    /// Run the `bad`/`good` cases of the rules: the built-in pack plus the rule files of DIRs
-    /// (without DIRs: plus the `extra-rule-dirs` of `.iaclint.toml`). Prints each failing case
-    /// and a summary; exits 1 when a case fails, 2 when a rule file does not load.
+    /// Run the `bad`/`good` cases of the rules: the built-in pack, the `extra-rule-dirs` of
+    /// `.iaclint.toml` and the rule files of DIRs. Prints each failing case and a summary;
+    /// exits 1 when a case fails, 2 when a rule file does not load.
     Test {
         /// Directories of rule files (`*.yml`, `*.yaml`).
         dirs: Vec<PathBuf>,
@@ -218,11 +218,9 @@ fn registry_for(config: Option<&Config>) -> Result<Registry, String> {
 
 /// `iaclint test [DIR]...`.
 fn test_rules(dirs: &[PathBuf]) -> ExitCode {
-    let registry = if dirs.is_empty() {
-        load_config(None, Path::new(".")).and_then(|c| registry_for(c.as_ref()))
-    } else {
-        rule_dirs_registry(dirs)
-    };
+    let registry = load_config(None, Path::new("."))
+        .and_then(|c| registry_for(c.as_ref()))
+        .and_then(|r| with_rule_dirs(r, dirs));
     let registry = match registry {
         Ok(r) => r,
         Err(e) => {
@@ -276,10 +274,15 @@ fn warn_failing_user_cases(registry: &Registry) {
     }
 }
 
-/// The built-in rules plus the rule files in `dirs`.
-fn rule_dirs_registry(dirs: &[PathBuf]) -> Result<Registry, String> {
-    let mut files = iaclint::rules::builtin_sources()
-        .map_err(|e| format!("the built-in rule pack is broken: {e}"))?;
+/// `registry` plus the rule files in `dirs` (a file it already holds, through the config's
+/// `extra-rule-dirs`, is not loaded twice).
+fn with_rule_dirs(registry: Registry, dirs: &[PathBuf]) -> Result<Registry, String> {
+    let loaded: Vec<PathBuf> = registry
+        .rules()
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(&r.source).ok())
+        .collect();
+    let mut more = Vec::new();
     for dir in dirs {
         let entries = std::fs::read_dir(dir)
             .map_err(|e| format!("cannot read the rule directory {}: {e}", dir.display()))?;
@@ -289,12 +292,16 @@ fn rule_dirs_registry(dirs: &[PathBuf]) -> Result<Registry, String> {
             .collect();
         names.sort();
         for p in names {
+            if std::fs::canonicalize(&p).is_ok_and(|c| loaded.contains(&c)) {
+                continue;
+            }
             let text = std::fs::read_to_string(&p)
                 .map_err(|e| format!("cannot read the rule file {}: {e}", p.display()))?;
-            files.push((iaclint::discover::display_path(&p), text));
+            let file = iaclint::discover::display_path(&p);
+            more.push(iaclint::rules::load_rule(&file, &text).map_err(|e| e.to_string())?);
         }
     }
-    Registry::from_sources(files).map_err(|e| e.to_string())
+    registry.with_rules(more).map_err(|e| e.to_string())
 }
 
 fn init(force: bool) -> ExitCode {

@@ -1430,6 +1430,27 @@ fn test_command_reports_a_user_rule_whose_cases_fail() {
         stdout.contains("bucket-without-owner-tag case 1"),
         "{stdout}"
     );
+    // DIR and `extra-rule-dirs` together; the same directory in both is read once.
+    let other = dir.path().join("more");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(
+        other.join("tagged.yml"),
+        USER_RULE.replace("bucket-without-owner-tag", "bucket-without-tags"),
+    )
+    .unwrap();
+    let out = iaclint()
+        .current_dir(dir.path())
+        .args(["test", "more", "rules"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL bucket-without-owner-tag case 1"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("FAIL bucket-without-tags"), "{stdout}");
+    assert!(stdout.contains(" passed, 1 failed"), "{stdout}");
 
     // `check` with that config warns about the failing case and runs on.
     std::fs::write(

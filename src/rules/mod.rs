@@ -171,6 +171,14 @@ impl Registry {
         for (file, text) in files {
             rules.push(load_rule(&file, &text)?);
         }
+        Registry::default().with_rules(rules)
+    }
+
+    /// This registry plus `more` rules; an id defined twice is an error.
+    pub fn with_rules(self, more: Vec<Rule>) -> Result<Registry, RuleError> {
+        let mut rules = self.rules;
+        rules.extend(more);
+        // Stable: of two rules with one id, the error names the later one.
         rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
         for w in rules.windows(2) {
             if w[0].spec.id == w[1].spec.id {
