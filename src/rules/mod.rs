@@ -153,16 +153,21 @@ impl Registry {
     /// The rules embedded in the binary.
     pub fn builtin() -> Result<Registry, RuleError> {
         let registry = Registry::from_sources(builtin_sources()?)?;
-        for c in code::CODE_RULES {
-            if registry.get(c.id()).is_none() {
-                return Err(RuleError {
-                    file: format!("rules/{}.yml", c.id()),
-                    message: "missing: every code rule has a rule file with its docs and cases"
-                        .into(),
-                });
-            }
+        match registry.code_rule_without_file() {
+            Some(id) => Err(RuleError {
+                file: format!("rules/{id}.yml"),
+                message: "missing: every code rule has a rule file with its docs and cases".into(),
+            }),
+            None => Ok(registry),
         }
-        Ok(registry)
+    }
+
+    /// A code rule of [`code::CODE_RULES`] that no rule file of this registry documents.
+    fn code_rule_without_file(&self) -> Option<&'static str> {
+        code::CODE_RULES
+            .iter()
+            .map(|c| c.id())
+            .find(|id| self.get(id).is_none())
     }
 
     /// Loads rules from `(file name, text)` pairs.
@@ -528,4 +533,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_rule_needs_its_rule_file() {
+        assert_eq!(Registry::builtin().unwrap().code_rule_without_file(), None);
+        let without_unused: Vec<(String, String)> = builtin_sources()
+            .unwrap()
+            .into_iter()
+            .filter(|(f, _)| !f.ends_with("unused-suppression.yml"))
+            .collect();
+        let registry = Registry::from_sources(without_unused).unwrap();
+        assert_eq!(
+            registry.code_rule_without_file(),
+            Some("unused-suppression")
+        );
+    }
 }
