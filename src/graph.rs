@@ -1,8 +1,8 @@
 //! The resource graph: one node per resource-like thing of any format, edges from references,
 //! and a reverse index so "who points at me" never scans every node.
 //!
-//! Front ends (Terraform today; CloudFormation and workflows later) produce [`Fragment`]s, one per
-//! Terraform module or template, in parallel; [`GraphBuilder`] merges them.
+//! Front ends (Terraform, CloudFormation, GitHub Actions workflows) produce [`Fragment`]s, one per
+//! Terraform module, template or workflow file, in parallel; [`GraphBuilder`] merges them.
 
 use std::collections::HashMap;
 

@@ -9,7 +9,8 @@
 //!   with evaluated, spanned values;
 //! - [`graph`] merges them into one [`graph::ResourceGraph`] with a reverse index;
 //! - [`policy`] normalizes IAM policy documents and answers "is this allowed?";
-//! - [`rules`] loads the declarative rule pack, [`engine`] evaluates it;
+//! - [`rules`] loads the declarative rule pack (and its few code rules); [`eval`] is the
+//!   three-valued evaluator of its conditions; [`engine`] runs the pack and builds findings;
 //! - [`suppress`], [`config`] and [`baseline`] decide what is reported;
 //! - [`report`] renders findings; [`lint`] runs the whole pipeline; [`lsp`] serves editors.
 
@@ -20,10 +21,12 @@ pub mod cloudformation;
 pub mod config;
 pub mod discover;
 pub mod engine;
+pub mod eval;
 pub mod finding;
 pub mod fsread;
 pub mod gitindex;
 pub mod graph;
+pub mod harness;
 pub mod iam_catalog;
 pub mod limits;
 pub mod lint;

@@ -47,6 +47,13 @@ enum Command {
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
     },
+    /// Run the `bad`/`good` cases of the rules: the built-in pack, the `extra-rule-dirs` of
+    /// `.iaclint.toml` and the rule files of DIRs. Prints each failing case and a summary;
+    /// exits 1 when a case fails, 2 when a rule file does not load.
+    Test {
+        /// Directories of rule files (`*.yml`, `*.yaml`).
+        dirs: Vec<PathBuf>,
+    },
     /// Write a commented default `.iaclint.toml` in the current directory.
     Init {
         /// Overwrite an existing `.iaclint.toml`.
@@ -224,6 +231,94 @@ fn registry_for(config: Option<&Config>) -> Result<Registry, String> {
     }
 }
 
+/// `iaclint test [DIR]...`.
+fn test_rules(dirs: &[PathBuf]) -> ExitCode {
+    let registry = load_config(None, Path::new("."))
+        .and_then(|c| registry_for(c.as_ref()))
+        .and_then(|r| with_rule_dirs(r, dirs));
+    let registry = match registry {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runs = iaclint::harness::run_all(&registry, &|_| true);
+    let mut out = io::stdout().lock();
+    let mut failed = 0;
+    for run in &runs {
+        if let Some(f) = &run.failure {
+            failed += 1;
+            let _ = writeln!(out, "FAIL {} ({})\n    {f}", run.label(), run.rule.source);
+        }
+    }
+    let rules = registry.rules().len();
+    let _ = writeln!(
+        out,
+        "{} passed, {failed} failed ({} cases of {rules} rules)",
+        runs.len() - failed,
+        runs.len()
+    );
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// A user rule (from `extra-rule-dirs`) whose `bad` case does not fire or whose `good` case
+/// does is likely broken: say so on stderr (the run goes on; `iaclint test` gives details).
+fn warn_failing_user_cases(registry: &Registry) {
+    let Ok(builtin) = Registry::builtin() else {
+        return;
+    };
+    if registry.rules().len() == builtin.rules().len() {
+        return;
+    }
+    let user = |r: &iaclint::rules::Rule| builtin.get(r.id()).is_none();
+    for run in iaclint::harness::run_all(registry, &user) {
+        if let Some(f) = &run.failure {
+            let first = f.to_string();
+            let first = first.lines().next().unwrap_or_default();
+            eprintln!(
+                "warning: {}: {} fails: {first} (run `iaclint test` for details)",
+                run.rule.source,
+                run.label()
+            );
+        }
+    }
+}
+
+/// `registry` plus the rule files in `dirs` (a file it already holds, through the config's
+/// `extra-rule-dirs`, is not loaded twice).
+fn with_rule_dirs(registry: Registry, dirs: &[PathBuf]) -> Result<Registry, String> {
+    let loaded: Vec<PathBuf> = registry
+        .rules()
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(&r.source).ok())
+        .collect();
+    let mut more = Vec::new();
+    for dir in dirs {
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read the rule directory {}: {e}", dir.display()))?;
+        let mut names: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+            .collect();
+        names.sort();
+        for p in names {
+            if std::fs::canonicalize(&p).is_ok_and(|c| loaded.contains(&c)) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| format!("cannot read the rule file {}: {e}", p.display()))?;
+            let file = iaclint::discover::display_path(&p);
+            more.push(iaclint::rules::load_rule(&file, &text).map_err(|e| e.to_string())?);
+        }
+    }
+    registry.with_rules(more).map_err(|e| e.to_string())
+}
+
 fn init(force: bool) -> ExitCode {
     match config::init(Path::new("."), force) {
         Ok(path) => {
@@ -261,6 +356,7 @@ fn main() -> ExitCode {
         Command::Init { force } => return init(force),
         Command::Check(args) => return check(args),
         Command::Catalog { action, format } => return catalog(&action, &format),
+        Command::Test { dirs } => return test_rules(&dirs),
         other => other,
     };
     // `rules` and `explain` show the rules of the config in the current directory too.
@@ -306,7 +402,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Check(_) | Command::Init { .. } | Command::Catalog { .. } => {
+        Command::Check(_)
+        | Command::Init { .. }
+        | Command::Catalog { .. }
+        | Command::Test { .. } => {
             unreachable!("handled above")
         }
         Command::Lsp => match iaclint::lsp::run(&registry) {
@@ -416,6 +515,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     };
     let registry = &registry;
+    warn_failing_user_cases(registry);
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {

@@ -1,7 +1,16 @@
-//! A small JSONPath (RFC 9535 subset) over [`Spanned`] trees that knows about unknown values.
+//! iaclint's JSONPath dialect over [`Spanned`] trees, which knows about unknown values.
 //!
-//! Supported: `$`, `.name`, `['name']`/`["name"]`, `[n]`, `[*]`, `.*`, and `..name` (descendants).
-//! Filters are deliberately left out: rules compose `all`/`any`/`not` instead.
+//! Its syntax is a small part of RFC 9535's: `$`, `.name`, `['name']`/`["name"]`, `[n]`, `[*]`,
+//! `.*`, and `..name` (descendants). Its meaning differs from RFC 9535 where rules over
+//! infrastructure need it to, so it is a dialect, not a subset:
+//!
+//! - `.name` on an array reads `name` of every object in it (RFC 9535: nothing), so
+//!   `$.block.attr` reads every Terraform nested block as `$.block[*].attr` would;
+//! - `null` is absent: a path never matches a `null` value;
+//! - a step into a value iaclint cannot know yields a match marked `partial` (below) instead
+//!   of nothing;
+//! - no filters (`?...`), slices, unions, negative indices or functions: rules compose
+//!   `all`/`any`/`not` and `some` instead.
 //!
 //! Why not `jsonpath-rust` or `serde_json_path`: both evaluate over plain JSON, where a path that
 //! runs into a value iaclint cannot know (a `dynamic` block, `var.x` without a default) simply

@@ -244,7 +244,15 @@ pub fn from_metadata(iaclint: &Spanned) -> (Vec<Suppression>, Vec<(Option<Span>,
 fn display_value(v: &Spanned) -> String {
     match v.as_str() {
         Some(s) => s.to_string(),
-        None => format!("{:?}", v.val),
+        None => match &v.val {
+            Val::Number(n) => n.to_string(),
+            Val::Bool(b) => b.to_string(),
+            Val::Null => "null".into(),
+            Val::Array(_) => "a list".into(),
+            Val::Object(_) => "a mapping".into(),
+            Val::Unknown(u) => u.expr.clone(),
+            Val::String(s) => s.clone(),
+        },
     }
 }
 
@@ -252,7 +260,10 @@ fn display_value(v: &Spanned) -> String {
 /// inserts `TODO: ...` for the user to replace).
 fn is_real_reason(r: &str) -> bool {
     let r = r.trim();
-    !r.is_empty() && !r.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("todo"))
+    // `TODO`, `todo: ...`, `TODO - ...`; not a word that starts with "todo" (`Todoist webhook`).
+    let placeholder = r.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("todo"))
+        && !r[4..].starts_with(|c: char| c.is_alphanumeric());
+    !r.is_empty() && !placeholder
 }
 
 fn no_reason(rule: &str) -> String {
@@ -356,8 +367,8 @@ fn comment_syntax(path: &str) -> Option<Format> {
 pub fn line_comments(format: Format, text: &str) -> Vec<Range<usize>> {
     match format {
         Format::Terraform => crate::terraform::line_comments(text),
-        Format::Cloudformation => crate::cloudformation::line_comments(text),
-        Format::Workflow => Vec::new(),
+        // Workflows are YAML too: the same comment syntax.
+        Format::Cloudformation | Format::Workflow => crate::cloudformation::line_comments(text),
     }
 }
 

@@ -1,8 +1,8 @@
 //! The attribute model shared by every format: a JSON-shaped tree in which every value keeps the
 //! span it came from, and in which what cannot be known statically is an explicit [`Val::Unknown`].
 //!
-//! DESIGN.md suggests a `serde_json::Value` plus a pointer→span side table. We keep the spans inline
-//! instead: a subtree copied from one place to another (a `data "aws_iam_policy_document"` inlined
+//! The obvious design is a `serde_json::Value` plus a pointer→span side table. We keep the spans
+//! inline instead: a subtree copied from one place to another (a `data "aws_iam_policy_document"` inlined
 //! into the `policy` attribute that references it, a `local` used in a resource) carries its spans
 //! with it, and the unknown marker is a real variant rather than a sentinel object that a careless
 //! comparison could treat as a value. [`Spanned::to_json`] gives the plain JSON view when needed.

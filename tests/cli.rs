@@ -693,6 +693,19 @@ fn sarif_examples() {
             );
             assert!(res["partialFingerprints"]["iaclint/v1"].is_string());
         }
+        // The snapshot describes only the rules with results, by id, and no rule indices:
+        // adding a rule to the pack must not rewrite it.
+        let mut v = v;
+        let with_results: std::collections::BTreeSet<String> = v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["ruleId"].as_str().unwrap().to_string())
+            .collect();
+        v["runs"][0]["tool"]["driver"]["rules"] = with_results.into_iter().collect();
+        for res in v["runs"][0]["results"].as_array_mut().unwrap() {
+            res["ruleIndex"] = "[ruleIndex]".into();
+        }
         insta::assert_json_snapshot!(format!("sarif_{}", dir.replace('/', "_")), v);
     }
     // --rule narrows the rules described.
@@ -1338,4 +1351,126 @@ fn mixed_repository_build_runtime_mismatch() {
     insta::assert_snapshot!(stdout);
     let (code, v) = json(&["check", "examples/mixed/fixed", "--format", "json"]);
     assert_eq!(code, 0, "{v}");
+}
+
+/// A user rule whose cases pass, and one whose `bad` case does not fire and whose `good` case
+/// does (the selector names another attribute than the cases set).
+const USER_RULE: &str = r#"
+id: bucket-without-owner-tag
+title: S3 bucket without an owner tag
+severity: low
+category: test
+since: 0.1.0
+docs: { what: x, why: x, fix: x, references: [https://example.com] }
+help: Tag the bucket.
+checks:
+  - select: { terraform: [aws_s3_bucket] }
+    require: { exists: $.tags.owner }
+    message: "{resource} has no owner tag"
+cases:
+  - kind: bad
+    format: terraform
+    name: untagged
+    code: |
+      resource "aws_s3_bucket" "b" {}
+  - kind: good
+    format: terraform
+    name: tagged
+    code: |
+      resource "aws_s3_bucket" "b" {
+        tags = { owner = "data" }
+      }
+"#;
+
+#[test]
+fn test_command_runs_the_builtin_cases() {
+    let (code, stdout, stderr) = run(&["test"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn test_command_reports_a_user_rule_whose_cases_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(rules.join("owner.yml"), USER_RULE).unwrap();
+    let dir_arg = rules.to_str().unwrap();
+    let (code, stdout, _) = run(&["test", dir_arg]);
+    assert_eq!(code, 0, "{stdout}");
+
+    std::fs::write(
+        rules.join("owner.yml"),
+        USER_RULE.replace("$.tags.owner", "$.tags.team"),
+    )
+    .unwrap();
+    let (code, stdout, _) = run(&["test", dir_arg]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("FAIL bucket-without-owner-tag case 1 (good terraform: tagged)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("expected 0 finding(s), got 1"), "{stdout}");
+    assert!(stdout.contains(" passed, 1 failed"), "{stdout}");
+
+    // Without DIR: the rule directories of `.iaclint.toml`.
+    std::fs::write(
+        dir.path().join(".iaclint.toml"),
+        "extra-rule-dirs = [\"rules\"]\n",
+    )
+    .unwrap();
+    let out = iaclint()
+        .current_dir(dir.path())
+        .arg("test")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("bucket-without-owner-tag case 1"),
+        "{stdout}"
+    );
+    // DIR and `extra-rule-dirs` together; the same directory in both is read once.
+    let other = dir.path().join("more");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(
+        other.join("tagged.yml"),
+        USER_RULE.replace("bucket-without-owner-tag", "bucket-without-tags"),
+    )
+    .unwrap();
+    let out = iaclint()
+        .current_dir(dir.path())
+        .args(["test", "more", "rules"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL bucket-without-owner-tag case 1"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("FAIL bucket-without-tags"), "{stdout}");
+    assert!(stdout.contains(" passed, 1 failed"), "{stdout}");
+
+    // `check` with that config warns about the failing case and runs on.
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+    let out = iaclint()
+        .current_dir(dir.path())
+        .args(["check", "main.tf"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: rules/owner.yml: bucket-without-owner-tag case 1 (good terraform: tagged) fails: expected 0 finding(s), got 1"),
+        "{stderr}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the run goes on and reports: {stderr}"
+    );
 }

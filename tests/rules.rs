@@ -2,102 +2,91 @@
 //! supports, and checks the pack's invariants. A rule cannot land untested.
 
 use iaclint::graph::Format;
+use iaclint::harness;
 use iaclint::lint::{Settings, lint_sources};
+use iaclint::report::{self, OutputFormat, RenderContext, RenderOptions};
 use iaclint::rules::Registry;
 use iaclint::rules::schema::CaseKind;
-
-fn file_name(format: Format) -> &'static str {
-    match format {
-        Format::Terraform => "case/main.tf",
-        Format::Cloudformation => "case/template.yaml",
-        Format::Workflow => "case/.github/workflows/ci.yml",
-    }
-}
 
 #[test]
 fn every_case_of_every_rule() {
     let registry = Registry::builtin().expect("the built-in rule pack loads");
+    let runs = harness::run_all(&registry, &|_| true);
+    assert_eq!(
+        runs.len(),
+        registry
+            .rules()
+            .iter()
+            .map(|r| r.spec.cases.len())
+            .sum::<usize>(),
+        "every case runs"
+    );
     let mut failures = Vec::new();
-    let mut ran = 0;
-    for rule in registry.rules() {
-        for (i, case) in rule.spec.cases.iter().enumerate() {
-            ran += 1;
-            // Rules built into the engine look at the other rules' findings: run them all and
-            // keep only this rule's findings.
-            let settings = Settings {
-                select: if rule.spec.engine.is_some() {
-                    Vec::new()
-                } else {
-                    vec![rule.id().to_string()]
-                },
-                ..Settings::default()
-            };
-            let inputs = if case.files.is_empty() {
-                vec![(file_name(case.format).to_string(), case.code.clone())]
-            } else {
-                case.files
-                    .iter()
-                    .map(|(path, code)| (format!("case/{path}"), code.clone()))
-                    .collect()
-            };
-            let report = lint_sources(inputs, &registry, &settings).expect("lint runs");
-            let label = format!("{} case {i} ({:?}: {})", rule.id(), case.kind, case.name);
-            if !report.errors.is_empty() {
-                failures.push(format!("{label}: input error {:?}", report.errors));
-                continue;
-            }
-            let mut report = report;
-            report.findings.retain(|f| f.rule_id == rule.id());
-            let lines: Vec<usize> = report
-                .findings
-                .iter()
-                .map(|f| {
-                    report
-                        .sources
-                        .get(f.primary.span.file)
-                        .position(f.primary.span.start)
-                        .line
-                })
-                .collect();
-            let expected = match case.kind {
-                CaseKind::Bad => case.findings.unwrap_or(1),
-                CaseKind::Good => 0,
-            };
-            if report.findings.len() != expected {
-                failures.push(format!(
-                    "{label}: expected {expected} finding(s), got {} at lines {lines:?}: {:#?}",
-                    report.findings.len(),
-                    report
-                        .findings
-                        .iter()
-                        .map(|f| &f.message)
-                        .collect::<Vec<_>>()
-                ));
-                continue;
-            }
-            if !case.lines.is_empty() && case.lines != lines {
-                failures.push(format!(
-                    "{label}: expected primary labels on lines {:?}, got {lines:?}",
-                    case.lines
-                ));
-            }
-            for f in &report.findings {
-                assert_eq!(f.rule_id, rule.id());
-                let file = report.sources.get(f.primary.span.file);
-                assert!(
-                    f.primary.span.end <= file.text.len(),
-                    "{label}: span outside the file"
-                );
-            }
+    for run in &runs {
+        if let Some(f) = &run.failure {
+            failures.push(format!("{}: {f}", run.label()));
+        }
+        for f in &run.report.findings {
+            let file = run.report.sources.get(f.primary.span.file);
+            assert!(
+                f.primary.span.end <= file.text.len(),
+                "{}: span outside the file",
+                run.label()
+            );
         }
     }
-    assert!(ran > 0);
     assert!(
         failures.is_empty(),
         "{} failing case(s):\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// Every case's findings, as `human` (no colour) and `concise` render them, one snapshot per
+/// case (`snapshots/rules/<rule>__<format>__<kind>_<n>.snap`): a changed message or label
+/// points at its rule.
+#[test]
+fn every_case_renders_as_its_snapshot() {
+    let registry = Registry::builtin().expect("the built-in rule pack loads");
+    let opts = RenderOptions {
+        color: false,
+        quiet: false,
+        verbose: false,
+        width: 100,
+    };
+    let ctx = RenderContext {
+        registry: &registry,
+        src_root: std::path::Path::new("/"),
+    };
+    // Expiry messages name today's date.
+    let today = regex::Regex::new(r"today is \d{4}-\d{2}-\d{2}").unwrap();
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    for run in harness::run_all(&registry, &|_| true) {
+        let kind = match run.case.kind {
+            CaseKind::Bad => "bad",
+            CaseKind::Good => "good",
+        };
+        let stem = format!("{}__{}__{kind}", run.rule.id(), run.case.format.as_str());
+        let n = counts.entry(stem.clone()).or_default();
+        *n += 1;
+        let name = format!("{stem}_{n}");
+        let mut out = Vec::new();
+        report::render(OutputFormat::Human, &run.report, &opts, &ctx, &mut out).unwrap();
+        out.extend_from_slice(b"\n--- concise ---\n");
+        report::render(OutputFormat::Concise, &run.report, &opts, &ctx, &mut out).unwrap();
+        let text = today
+            .replace_all(&String::from_utf8(out).unwrap(), "today is [today]")
+            .into_owned();
+        insta::with_settings!({
+            snapshot_path => "snapshots/rules",
+            prepend_module_to_snapshot => false,
+            description => run.label(),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, text);
+        });
+    }
 }
 
 #[test]
@@ -169,32 +158,30 @@ fn malformed_rule_files_are_clear_errors() {
     let e = load(&base.replace("title:", "titel:"));
     assert!(e.to_string().contains("titel"), "unknown field named: {e}");
 
-    // Rules built into the engine: a known engine, implementing this id, without checks.
+    // Code rules: a rule file without checks must name a code rule, and a code rule's file
+    // has no checks.
     let checks_start = base.find("checks:").unwrap();
     let cases_start = base.find("cases:").unwrap();
-    let engine_rule = |engine: &str, id: &str| {
-        format!(
-            "{}engine: {engine}\n{}",
-            &base[..checks_start],
-            &base[cases_start..]
-        )
-        .replace("id: ecs-service-without-rollback", &format!("id: {id}"))
+    let without_checks = |id: &str| {
+        format!("{}{}", &base[..checks_start], &base[cases_start..])
+            .replace("id: ecs-service-without-rollback", &format!("id: {id}"))
     };
-    let ok = iaclint::rules::load_rule(
-        "rules/x.yml",
-        &engine_rule("suppressions", "invalid-suppression"),
-    )
-    .expect("an engine rule loads");
+    let ok = iaclint::rules::load_rule("rules/x.yml", &without_checks("invalid-suppression"))
+        .expect("a code rule's file loads");
     assert!(ok.checks.is_empty());
+    assert!(ok.code.is_some());
     assert!(ok.formats().contains(&Format::Cloudformation));
-    let e = load(&engine_rule("magic", "invalid-suppression"));
-    assert!(e.message.contains("unknown engine `magic`"), "{e}");
-    let e = load(&engine_rule("suppressions", "ecs-service-without-rollback"));
-    assert!(e.message.contains("implements"), "{e}");
+    let e = load(&without_checks("ecs-service-without-rollback"));
+    assert!(e.message.starts_with("checks:"), "{e}");
+    let e = load(&base.replace(
+        "id: ecs-service-without-rollback",
+        "id: invalid-suppression",
+    ));
+    assert!(e.message.contains("code rule"), "{e}");
     let e = load(&base.replace("checks:", "engine: suppressions\nchecks:"));
     assert!(
-        e.message.starts_with("engine:") || e.message.starts_with("checks:"),
-        "{e}"
+        e.to_string().contains("engine"),
+        "`engine:` is no field: {e}"
     );
 
     let no_good: String = base.split("  - kind: good").next().unwrap().to_string();
@@ -283,4 +270,211 @@ cases:
         .err()
         .unwrap_or_else(|| panic!("a referrers condition under some.where is refused"));
     assert!(err.to_string().contains("some.where"), "{err}");
+}
+
+fn lint_one(path: &str, code: &str) -> iaclint::lint::Report {
+    let registry = Registry::builtin().expect("the built-in rule pack loads");
+    lint_sources(
+        vec![(path.to_string(), code.to_string())],
+        &registry,
+        &Settings::default(),
+    )
+    .expect("lint runs")
+}
+
+fn rule_ids(report: &iaclint::lint::Report) -> Vec<&str> {
+    report.findings.iter().map(|f| f.rule_id.as_str()).collect()
+}
+
+const WILDCARD_POLICY: &str = r#"data "aws_iam_policy_document" "app" {
+  statement {
+    effect      = "Allow"
+    not_actions = ["iam:*"] # iaclint:ignore iam-wildcard-action -- REASON
+    resources   = ["arn:aws:s3:::b/*"]
+  }
+}
+"#;
+
+#[test]
+fn suppression_reason_starting_with_todo_as_a_word_is_a_reason() {
+    let report = lint_one(
+        "case/main.tf",
+        &WILDCARD_POLICY.replace("REASON", "Todoist webhook needs every action"),
+    );
+    assert_eq!(
+        rule_ids(&report),
+        Vec::<&str>::new(),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(report.suppressed, 1);
+    for placeholder in ["TODO", "todo: say why", "TODO - later"] {
+        let report = lint_one(
+            "case/main.tf",
+            &WILDCARD_POLICY.replace("REASON", placeholder),
+        );
+        assert!(
+            rule_ids(&report).contains(&"invalid-suppression"),
+            "{placeholder}: {:?}",
+            report.findings
+        );
+    }
+}
+
+#[test]
+fn until_written_as_a_number_is_quoted_as_written_not_as_debug() {
+    let report = lint_one(
+        "case/template.yaml",
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Metadata:\n      iaclint:\n        ignore:\n          - { rule: iam-wildcard-action, reason: reviewed, until: 20270131 }\n",
+    );
+    let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("not `20270131`")),
+        "{messages:?}"
+    );
+    assert!(
+        !messages.iter().any(|m| m.contains("Number(")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn workflow_suppression_comments_silence_findings() {
+    let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4 # iaclint:ignore unpinned-action -- internal mirror pins it\n";
+    let report = lint_one("case/.github/workflows/ci.yml", workflow);
+    assert!(
+        !rule_ids(&report).contains(&"unpinned-action"),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(report.suppressed, 1);
+    // A suppression of a rule that reports nothing there is unused, as in other formats.
+    let report = lint_one(
+        "case/.github/workflows/ci.yml",
+        &workflow.replace("unpinned-action", "script-injection"),
+    );
+    assert!(rule_ids(&report).contains(&"unpinned-action"));
+    assert!(
+        rule_ids(&report).contains(&"unused-suppression"),
+        "{:?}",
+        report.findings
+    );
+}
+
+#[test]
+fn compare_messages_show_the_operator_as_written() {
+    let rule = r#"
+id: short-retention
+title: Log retention too short
+severity: low
+category: test
+since: 0.1.0
+docs: { what: x, why: x, fix: x, references: [https://example.com] }
+help: x
+checks:
+  - select: { terraform: [aws_cloudwatch_log_group] }
+    require: { compare: { path: $.retention_in_days, op: ">=", value: 30 } }
+    message: "{resource}: {detail}"
+cases:
+  - kind: bad
+    format: terraform
+    name: a week
+    code: |
+      resource "aws_cloudwatch_log_group" "a" {
+        retention_in_days = 7
+      }
+  - kind: good
+    format: terraform
+    name: a year
+    code: |
+      resource "aws_cloudwatch_log_group" "a" {
+        retention_in_days = 365
+      }
+"#;
+    let registry =
+        Registry::from_sources(vec![("rules/r.yml".into(), rule.into())]).expect("the rule loads");
+    let run = harness::run_case(&registry, &registry.rules()[0], 0).expect("the case runs");
+    assert!(run.failure.is_none());
+    let message = &run.report.findings[0].message;
+    assert!(message.contains("expected >= 30"), "{message}");
+    // Operators are an enum: an unknown one names the valid ones.
+    let e = iaclint::rules::load_rule("rules/r.yml", &rule.replace("\">=\"", "\"=>\""))
+        .expect_err("`=>` is no operator");
+    assert!(
+        e.message.contains("unknown variant `=>`") && e.message.contains(">="),
+        "{e}"
+    );
+}
+
+#[test]
+fn rule_files_name_known_remediation_keys_and_resource_types() {
+    let load =
+        |text: &str| iaclint::rules::load_rule("rules/x.yml", text).expect_err("must be rejected");
+    let rollback = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/ecs-service-without-rollback.yml"
+    ))
+    .unwrap();
+    let e = load(&rollback.replace("remediation:\n", "remediation:\n  pulumi: x\n"));
+    assert!(
+        e.message.contains("remediation: unknown key `pulumi`"),
+        "{e}"
+    );
+
+    let e = load(&rollback.replace(
+        "terraform: [aws_ecs_service]",
+        "terraform: [AWS::ECS::Service]",
+    ));
+    assert!(
+        e.message.contains("select.terraform: `AWS::ECS::Service`"),
+        "{e}"
+    );
+    let e = load(&rollback.replace("[\"AWS::ECS::Service\"]", "[\"aws_ecs_service\"]"));
+    assert!(
+        e.message
+            .contains("select.cloudformation: `aws_ecs_service`"),
+        "{e}"
+    );
+
+    let autoscaling = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/ecs-service-without-autoscaling.yml"
+    ))
+    .unwrap();
+    let e = load(&autoscaling.replace(
+        "types: [aws_appautoscaling_target]",
+        "types: [aws-appautoscaling-target]",
+    ));
+    assert!(
+        e.message
+            .contains("referrers.types: unknown type `aws-appautoscaling-target`"),
+        "{e}"
+    );
+
+    let boundary = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/lambda-vpc-boundary-blocks-eni.yml"
+    ))
+    .unwrap();
+    let e = load(&boundary.replace("to: [aws_iam_role]", "to: [aws_iam_Role]"));
+    assert!(
+        e.message.contains("follow: unknown type `aws_iam_Role`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn no_rule_is_newer_than_the_crate() {
+    let version = |v: &str| -> Vec<u32> { v.split('.').map(|p| p.parse().unwrap()).collect() };
+    let crate_version = version(env!("CARGO_PKG_VERSION"));
+    let registry = Registry::builtin().expect("the built-in rule pack loads");
+    for rule in registry.rules() {
+        assert!(
+            version(&rule.spec.since) <= crate_version,
+            "{}: since {} is newer than the crate ({})",
+            rule.id(),
+            rule.spec.since,
+            env!("CARGO_PKG_VERSION")
+        );
+    }
 }

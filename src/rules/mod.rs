@@ -3,16 +3,18 @@
 //! The built-in pack is `rules/` at the crate root, embedded in the binary with `include_dir`.
 //! Adding a rule is adding one file there: nothing to register anywhere else.
 
+pub mod code;
 pub mod schema;
 
 use std::collections::BTreeSet;
 
 use include_dir::{Dir, include_dir};
-use regex::Regex;
 
+use crate::eval::cond::{CompileCx, Cond};
 use crate::graph::Format;
 use crate::path::JsonPath;
-use schema::{CaseKind, CheckSpec, Cond, DocSource, Quantifier, RuleFile};
+use code::CodeRule;
+use schema::{CaseKind, CheckSpec, RuleFile};
 
 static BUILTIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
@@ -31,8 +33,10 @@ pub struct RuleError {
 pub struct Rule {
     /// The rule file as written.
     pub spec: RuleFile,
-    /// Compiled checks.
+    /// Compiled checks (none for a code rule).
     pub checks: Vec<Check>,
+    /// The Rust implementation of a rule file without `checks`.
+    pub code: Option<&'static dyn CodeRule>,
     /// File it came from.
     pub source: String,
 }
@@ -45,19 +49,7 @@ impl Rule {
 
     /// Formats this rule supports (from its selectors).
     pub fn formats(&self) -> BTreeSet<Format> {
-        let mut f = BTreeSet::new();
-        match self.spec.engine.as_deref() {
-            // Suppressions exist in both infrastructure formats.
-            Some("suppressions") => {
-                f.insert(Format::Terraform);
-                f.insert(Format::Cloudformation);
-            }
-            // Its cases are workflows next to the infrastructure that defines the function.
-            Some(_) => {
-                f.insert(Format::Workflow);
-            }
-            None => {}
-        }
+        let mut f = self.code.map(|c| c.formats()).unwrap_or_default();
         for c in &self.spec.checks {
             // Policy documents are read from Terraform and CloudFormation alike.
             if !c.select.terraform.is_empty() || !c.select.policy_statements.is_empty() {
@@ -140,152 +132,15 @@ pub struct Check {
     /// Policy kinds whose statements are subjects.
     pub policy_statements: Vec<crate::policy::PolicyKind>,
     /// Applicability.
-    pub when: Option<CCond>,
+    pub when: Option<Cond>,
     /// The condition.
-    pub cond: CCond,
+    pub cond: Cond,
     /// True for `forbid` (finding when true), false for `require` (finding when false).
     pub forbid: bool,
     /// Primary-location paths.
     pub at: Vec<JsonPath>,
     /// Message template.
     pub message: String,
-}
-
-/// A compiled condition (see [`schema::Cond`] for the meaning of each variant).
-#[allow(missing_docs)]
-#[derive(Debug, Clone)]
-pub enum CCond {
-    All(Vec<CCond>),
-    Any(Vec<CCond>),
-    Not(Box<CCond>),
-    Exists(JsonPath),
-    Absent(JsonPath),
-    Equals {
-        path: JsonPath,
-        value: serde_json::Value,
-        q: Quantifier,
-    },
-    OneOf {
-        path: JsonPath,
-        values: Vec<serde_json::Value>,
-        q: Quantifier,
-    },
-    Matches {
-        path: JsonPath,
-        regex: Regex,
-        q: Quantifier,
-    },
-    Compare {
-        path: JsonPath,
-        op: CmpOp,
-        value: f64,
-        q: Quantifier,
-    },
-    Follow {
-        path: JsonPath,
-        to: Vec<String>,
-        through: Vec<(String, JsonPath)>,
-        when: Option<Box<CCond>>,
-        require: Box<CCond>,
-        label: Option<String>,
-    },
-    Referrers {
-        types: Vec<String>,
-        via: JsonPath,
-        where_: Option<Box<CCond>>,
-        min: usize,
-    },
-    Some {
-        path: JsonPath,
-        where_: Box<CCond>,
-    },
-    PolicyAllows {
-        document: Vec<CDocSource>,
-        service: Option<String>,
-        actions: Vec<String>,
-        resource: String,
-        name: String,
-    },
-    ActionsOutside {
-        path: JsonPath,
-        list: Vec<String>,
-    },
-    AccountRootPrincipal(bool),
-    ConditionKey(Vec<String>),
-}
-
-impl CCond {
-    /// True when the condition only tests values under paths (no references, no policies), so
-    /// it can be evaluated under any root: what `some.where` allows.
-    pub fn is_value_condition(&self) -> bool {
-        match self {
-            CCond::All(v) | CCond::Any(v) => v.iter().all(CCond::is_value_condition),
-            CCond::Not(x) => x.is_value_condition(),
-            CCond::Exists(_)
-            | CCond::Absent(_)
-            | CCond::Equals { .. }
-            | CCond::OneOf { .. }
-            | CCond::Matches { .. }
-            | CCond::Compare { .. } => true,
-            CCond::Some { where_, .. } => where_.is_value_condition(),
-            _ => false,
-        }
-    }
-
-    /// The same value condition with every path moved under `route` (see
-    /// [`JsonPath::under`]); other conditions are returned unchanged.
-    pub fn under(&self, route: &[crate::value::Seg]) -> CCond {
-        let mut c = self.clone();
-        c.rebase(route);
-        c
-    }
-
-    fn rebase(&mut self, route: &[crate::value::Seg]) {
-        match self {
-            CCond::All(v) | CCond::Any(v) => v.iter_mut().for_each(|x| x.rebase(route)),
-            CCond::Not(x) => x.rebase(route),
-            CCond::Exists(p) | CCond::Absent(p) => *p = p.under(route),
-            CCond::Equals { path, .. }
-            | CCond::OneOf { path, .. }
-            | CCond::Matches { path, .. }
-            | CCond::Compare { path, .. } => *path = path.under(route),
-            // The inner `where` is relative to the inner elements: only its path moves.
-            CCond::Some { path, .. } => *path = path.under(route),
-            _ => {}
-        }
-    }
-}
-
-/// A compiled document source.
-#[allow(missing_docs)]
-#[derive(Debug, Clone)]
-pub enum CDocSource {
-    Path(JsonPath),
-    Referrer {
-        type_name: String,
-        via: JsonPath,
-        path: JsonPath,
-    },
-    Builtin(Builtin),
-}
-
-/// Built-in policy documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Builtin {
-    /// The policy KMS gives a key created without one: only the account root.
-    KmsDefaultKeyPolicy,
-}
-
-/// Numeric comparison operators.
-#[allow(missing_docs)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CmpOp {
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
 }
 
 /// The set of loaded rules, sorted by id.
@@ -297,7 +152,22 @@ pub struct Registry {
 impl Registry {
     /// The rules embedded in the binary.
     pub fn builtin() -> Result<Registry, RuleError> {
-        Registry::from_sources(builtin_sources()?)
+        let registry = Registry::from_sources(builtin_sources()?)?;
+        match registry.code_rule_without_file() {
+            Some(id) => Err(RuleError {
+                file: format!("rules/{id}.yml"),
+                message: "missing: every code rule has a rule file with its docs and cases".into(),
+            }),
+            None => Ok(registry),
+        }
+    }
+
+    /// A code rule of [`code::CODE_RULES`] that no rule file of this registry documents.
+    fn code_rule_without_file(&self) -> Option<&'static str> {
+        code::CODE_RULES
+            .iter()
+            .map(|c| c.id())
+            .find(|id| self.get(id).is_none())
     }
 
     /// Loads rules from `(file name, text)` pairs.
@@ -306,6 +176,14 @@ impl Registry {
         for (file, text) in files {
             rules.push(load_rule(&file, &text)?);
         }
+        Registry::default().with_rules(rules)
+    }
+
+    /// This registry plus `more` rules; an id defined twice is an error.
+    pub fn with_rules(self, more: Vec<Rule>) -> Result<Registry, RuleError> {
+        let mut rules = self.rules;
+        rules.extend(more);
+        // Stable: of two rules with one id, the error names the later one.
         rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
         for w in rules.windows(2) {
             if w[0].spec.id == w[1].spec.id {
@@ -379,6 +257,7 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
         checks.push(compile_check(c, &spec).map_err(|m| err(format!("checks[{i}].{m}")))?);
     }
     let rule = Rule {
+        code: code::code_rule(&spec.id),
         spec,
         checks,
         source: file.to_string(),
@@ -422,35 +301,24 @@ fn validate_metadata(spec: &RuleFile) -> Result<(), String> {
     if spec.docs.references.is_empty() {
         return Err("docs.references: list at least one reference".into());
     }
-    match &spec.engine {
-        Some(engine) => {
-            let Some((_, ids)) = schema::ENGINES.iter().find(|(e, _)| e == engine) else {
-                return Err(format!(
-                    "engine: unknown engine `{engine}` (known: {})",
-                    schema::ENGINES
-                        .iter()
-                        .map(|(e, _)| format!("`{e}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            };
-            if !ids.contains(&id.as_str()) {
-                return Err(format!(
-                    "engine: the `{engine}` engine implements {}, not `{id}`",
-                    ids.iter()
-                        .map(|i| format!("`{i}`"))
-                        .collect::<Vec<_>>()
-                        .join(" and ")
-                ));
-            }
-            if !spec.checks.is_empty() {
-                return Err("checks: a rule built into the engine has no `checks`".into());
-            }
+    for key in spec.remediation.keys() {
+        if !REMEDIATION_KEYS.contains(&key.as_str()) {
+            return Err(format!(
+                "remediation: unknown key `{key}` (expected {})",
+                REMEDIATION_KEYS.join(", ")
+            ));
         }
-        None if spec.checks.is_empty() => {
-            return Err("checks: a rule needs at least one check (or `engine:`)".into());
+    }
+    match (code::code_rule(id), spec.checks.is_empty()) {
+        (Some(_), false) => {
+            return Err(format!(
+                "checks: `{id}` is implemented in Rust (a code rule): its file has no `checks`"
+            ));
         }
-        None => {}
+        (None, true) => {
+            return Err("checks: a rule needs at least one check".into());
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -513,6 +381,20 @@ fn compile_check(c: &CheckSpec, spec: &RuleFile) -> Result<Check, String> {
                 .into(),
         );
     }
+    for t in &c.select.terraform {
+        if !is_terraform_type(t) {
+            return Err(format!(
+                "select.terraform: `{t}` is not a Terraform AWS type (`aws_...` or `data.aws_...`)"
+            ));
+        }
+    }
+    for t in &c.select.cloudformation {
+        if !is_cloudformation_type(t) {
+            return Err(format!(
+                "select.cloudformation: `{t}` is not a CloudFormation type (`AWS::Service::Resource`)"
+            ));
+        }
+    }
     for t in &c.select.workflow {
         if !crate::workflow::TYPES.contains(&t.as_str()) {
             return Err(format!(
@@ -521,15 +403,34 @@ fn compile_check(c: &CheckSpec, spec: &RuleFile) -> Result<Check, String> {
             ));
         }
     }
+    let cx = CompileCx { lists: &spec.lists };
+    let compile = |c: &Cond, field: &str| -> Result<Cond, String> {
+        let mut c = c.clone();
+        c.compile(&cx).map_err(|m| format!("{field}.{m}"))?;
+        Ok(c)
+    };
     let (cond, forbid) = match (&c.require, &c.forbid) {
-        (Some(r), None) => (compile(r, spec).map_err(|m| format!("require.{m}"))?, false),
-        (None, Some(f)) => (compile(f, spec).map_err(|m| format!("forbid.{m}"))?, true),
+        (Some(r), None) => (compile(r, "require")?, false),
+        (None, Some(f)) => (compile(f, "forbid")?, true),
         _ => return Err("require/forbid: give exactly one of `require` and `forbid`".into()),
     };
     let when = match &c.when {
-        Some(w) => Some(compile(w, spec).map_err(|m| format!("when.{m}"))?),
+        Some(w) => Some(compile(w, "when")?),
         None => None,
     };
+    for (field, c) in [("when", when.as_ref()), ("require/forbid", Some(&cond))] {
+        let Some(c) = c else { continue };
+        for f in c.follows() {
+            for t in f.to.iter().chain(f.through.iter().map(|h| &h.type_name)) {
+                check_node_type(t).map_err(|m| format!("{field}: follow: {m}"))?;
+            }
+        }
+        for r in c.referrers() {
+            for t in &r.types {
+                check_node_type(t).map_err(|m| format!("{field}: referrers.types: {m}"))?;
+            }
+        }
+    }
     let at =
         c.at.iter()
             .map(|p| JsonPath::parse(p).map_err(|e| format!("at: {e}")))
@@ -550,160 +451,50 @@ fn compile_check(c: &CheckSpec, spec: &RuleFile) -> Result<Check, String> {
     })
 }
 
-fn path(field: &str, p: &str) -> Result<JsonPath, String> {
-    JsonPath::parse(p).map_err(|e| format!("{field}: {e}"))
-}
+/// The keys of `remediation`: the formats a snippet can be written in.
+const REMEDIATION_KEYS: &[&str] = &["terraform", "cloudformation", "cdk", "workflow"];
 
-fn compile(c: &Cond, spec: &RuleFile) -> Result<CCond, String> {
-    let list = |v: &[Cond], name: &str| -> Result<Vec<CCond>, String> {
-        if v.is_empty() {
-            return Err(format!("{name}: must list at least one condition"));
-        }
-        v.iter()
-            .enumerate()
-            .map(|(i, x)| compile(x, spec).map_err(|m| format!("{name}[{i}].{m}")))
-            .collect()
-    };
-    Ok(match c {
-        Cond::All(v) => CCond::All(list(v, "all")?),
-        Cond::Any(v) => CCond::Any(list(v, "any")?),
-        Cond::Not(x) => CCond::Not(Box::new(compile(x, spec).map_err(|m| format!("not.{m}"))?)),
-        Cond::Exists(p) => CCond::Exists(path("exists", p)?),
-        Cond::Absent(p) => CCond::Absent(path("absent", p)?),
-        Cond::Equals(t) => CCond::Equals {
-            path: path("equals.path", &t.path)?,
-            value: t.value.clone(),
-            q: t.quantifier,
-        },
-        Cond::OneOf(t) => CCond::OneOf {
-            path: path("one_of.path", &t.path)?,
-            values: t.values.clone(),
-            q: t.quantifier,
-        },
-        Cond::Matches(t) => CCond::Matches {
-            path: path("matches.path", &t.path)?,
-            regex: Regex::new(&t.regex).map_err(|e| format!("matches.regex: {e}"))?,
-            q: t.quantifier,
-        },
-        Cond::Compare(t) => CCond::Compare {
-            path: path("compare.path", &t.path)?,
-            op: match t.op.as_str() {
-                "<" => CmpOp::Lt,
-                "<=" => CmpOp::Le,
-                ">" => CmpOp::Gt,
-                ">=" => CmpOp::Ge,
-                "==" => CmpOp::Eq,
-                "!=" => CmpOp::Ne,
-                o => {
-                    return Err(format!(
-                        "compare.op: unknown operator `{o}` (expected <, <=, >, >=, == or !=)"
-                    ));
-                }
-            },
-            value: t.value,
-            q: t.quantifier,
-        },
-        Cond::Follow(f) => CCond::Follow {
-            path: path("follow.path", &f.path)?,
-            to: nonempty(&f.to, "follow.to")?,
-            through: f
-                .through
-                .iter()
-                .enumerate()
-                .map(|(i, h)| {
-                    Ok((
-                        h.type_name.clone(),
-                        path(&format!("follow.through[{i}].path"), &h.path)?,
-                    ))
-                })
-                .collect::<Result<_, String>>()?,
-            when: match &f.when {
-                Some(w) => Some(Box::new(
-                    compile(w, spec).map_err(|m| format!("follow.when.{m}"))?,
-                )),
-                None => None,
-            },
-            require: Box::new(
-                compile(&f.require, spec).map_err(|m| format!("follow.require.{m}"))?,
-            ),
-            label: f.label.clone(),
-        },
-        Cond::Referrers(r) => CCond::Referrers {
-            types: nonempty(&r.types, "referrers.types")?,
-            via: path("referrers.via", &r.via)?,
-            where_: match &r.where_ {
-                Some(w) => Some(Box::new(
-                    compile(w, spec).map_err(|m| format!("referrers.where.{m}"))?,
-                )),
-                None => None,
-            },
-            min: r.min,
-        },
-        Cond::Some(x) => {
-            let where_ = compile(&x.where_, spec).map_err(|m| format!("some.where.{m}"))?;
-            if !where_.is_value_condition() {
-                return Err(
-                    "some.where: only value conditions (all, any, not, exists, absent, \
-                     equals, one_of, matches, compare, some) are allowed"
-                        .into(),
-                );
-            }
-            CCond::Some {
-                path: path("some.path", &x.path)?,
-                where_: Box::new(where_),
-            }
-        }
-        Cond::PolicyAllows(p) => {
-            if p.document.is_empty() {
-                return Err("policy_allows.document: list at least one source".into());
-            }
-            let mut document = Vec::new();
-            for (i, d) in p.document.iter().enumerate() {
-                let f = format!("policy_allows.document[{i}]");
-                document.push(match d {
-                    DocSource::Path(x) => CDocSource::Path(path(&f, x)?),
-                    DocSource::Referrer(r) => CDocSource::Referrer {
-                        type_name: r.type_name.clone(),
-                        via: path(&format!("{f}.via"), &r.via)?,
-                        path: path(&format!("{f}.path"), &r.path)?,
-                    },
-                    DocSource::Builtin(b) => CDocSource::Builtin(match b.as_str() {
-                        "kms-default-key-policy" => Builtin::KmsDefaultKeyPolicy,
-                        other => {
-                            return Err(format!(
-                                "{f}.builtin: unknown built-in document `{other}` (known: kms-default-key-policy)"
-                            ));
-                        }
-                    }),
-                });
-            }
-            CCond::PolicyAllows {
-                document,
-                service: p.principal.as_ref().map(|x| x.service.clone()),
-                actions: nonempty(&p.actions, "policy_allows.actions")?,
-                resource: p.resource.clone(),
-                name: p.name.clone(),
-            }
-        }
-        Cond::ActionsOutside(a) => CCond::ActionsOutside {
-            path: path("actions_outside.path", &a.path)?,
-            list: spec.lists.get(&a.list).cloned().ok_or_else(|| {
-                format!(
-                    "actions_outside.list: no list named `{}` in `lists`",
-                    a.list
-                )
-            })?,
-        },
-        Cond::AccountRootPrincipal(b) => CCond::AccountRootPrincipal(*b),
-        Cond::ConditionKey(v) => CCond::ConditionKey(nonempty(v, "condition_key")?),
+/// A Terraform type of the AWS provider, as rules name them: `aws_kms_key`, or
+/// `data.aws_iam_policy_document` for a data source. A pattern, not a list of the provider's
+/// types: it catches a CloudFormation type, a typo in the prefix or the casing, not a
+/// misspelled resource name.
+fn is_terraform_type(t: &str) -> bool {
+    let name = t.strip_prefix("data.").unwrap_or(t);
+    name.strip_prefix("aws_").is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.starts_with('_')
+            && !rest.ends_with('_')
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     })
 }
 
-fn nonempty(v: &[String], field: &str) -> Result<Vec<String>, String> {
-    if v.is_empty() {
-        Err(format!("{field}: must not be empty"))
+/// A CloudFormation resource type: three `::`-separated parts, each starting with an uppercase
+/// letter (`AWS::KMS::Key`, a registry type `Org::Service::Resource`), or `Custom::Name`.
+fn is_cloudformation_type(t: &str) -> bool {
+    let parts: Vec<&str> = t.split("::").collect();
+    let word = |p: &&str| {
+        p.starts_with(|c: char| c.is_ascii_uppercase())
+            && p.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    match parts.as_slice() {
+        ["Custom", name] => word(name),
+        [_, _, _] => parts.iter().all(word),
+        _ => false,
+    }
+}
+
+/// A type `follow` and `referrers` may name: a Terraform, CloudFormation or workflow node type.
+fn check_node_type(t: &str) -> Result<(), String> {
+    if is_terraform_type(t) || is_cloudformation_type(t) || crate::workflow::TYPES.contains(&t) {
+        Ok(())
     } else {
-        Ok(v.to_vec())
+        Err(format!(
+            "unknown type `{t}` (expected a Terraform type `aws_...`, a CloudFormation type \
+             `AWS::Service::Resource` or one of {})",
+            crate::workflow::TYPES.join(", ")
+        ))
     }
 }
 
@@ -742,4 +533,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_rule_needs_its_rule_file() {
+        assert_eq!(Registry::builtin().unwrap().code_rule_without_file(), None);
+        let without_unused: Vec<(String, String)> = builtin_sources()
+            .unwrap()
+            .into_iter()
+            .filter(|(f, _)| !f.ends_with("unused-suppression.yml"))
+            .collect();
+        let registry = Registry::from_sources(without_unused).unwrap();
+        assert_eq!(
+            registry.code_rule_without_file(),
+            Some("unused-suppression")
+        );
+    }
 }
