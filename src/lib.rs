@@ -37,6 +37,7 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod syntax;
 pub mod terraform;
 pub mod value;
 pub mod workflow;

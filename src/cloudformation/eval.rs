@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use crate::source::{FileId, Span};
 use crate::value::{Route, Seg, Spanned, Val};
 
-use super::raw::{Raw, RawVal};
+use super::raw::{Intrinsic, Raw, RawVal};
 
 /// Deepest chain of evaluation (nesting plus condition references) before giving up as unknown.
 const MAX_EVAL_DEPTH: usize = 256;

@@ -93,7 +93,7 @@ use crate::graph::{Edge, Format, Fragment, Node, NodeId, NodeKind, NodeMeta};
 use crate::source::{FileId, SourceFile, Span};
 use crate::value::{Spanned, Val};
 
-pub use raw::{MAX_DEPTH, MAX_NODES};
+pub use crate::syntax::{MAX_DEPTH, MAX_NODES};
 
 use eval::{Evaluator, Hit, Param};
 use raw::{Raw, RawVal};

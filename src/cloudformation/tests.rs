@@ -1,6 +1,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::raw::Intrinsic;
 use super::*;
 use crate::graph::{GraphBuilder, Node};
 use crate::policy::{PolicyKind, extract};

@@ -42,10 +42,10 @@ use indexmap::IndexMap;
 
 pub mod shell;
 
-use crate::cloudformation::raw::{self, Raw, RawVal};
 use crate::finding::InputError;
 use crate::graph::{Edge, Format, Fragment, Node, NodeId, NodeKind, NodeMeta};
 use crate::source::{FileId, SourceFile, Span};
+use crate::syntax::{Raw, RawVal};
 use crate::value::{Spanned, Val};
 
 /// The `type_name` of a workflow node.
@@ -177,7 +177,9 @@ fn first_key(r: &Raw) -> std::ops::Range<usize> {
 /// Parses one workflow or action file into a Fragment (see the module docs for the shape).
 pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputError> {
     let cx = Ctx { id, file };
-    let root = raw::parse_yaml(&file.text).map_err(|e| cx.error(e.span, e.message))?;
+    // No short tags: `!Ref` means nothing to GitHub; a tagged value is read as its plain value.
+    let root =
+        crate::syntax::yaml::parse(&file.text, &[]).map_err(|e| cx.error(e.span, e.message))?;
     let action = is_action_file(&file.path);
     if root.entries().is_none() {
         return Err(cx.error(
@@ -399,6 +401,17 @@ mod tests {
         // The step's header is its first key, on the `- ` line.
         let h = f.nodes[2].header;
         assert_eq!(&CI[h.start..h.end], "uses");
+    }
+
+    #[test]
+    fn cloudformation_short_tags_are_not_rewritten_in_a_workflow() {
+        let text = "on: push\nenv:\n  A: !Ref foo\n  B: !Sub [x, y]\njobs: {}\n";
+        let f = build(".github/workflows/ci.yml", text).unwrap();
+        let env = f.nodes[0].attrs.get("env").unwrap();
+        assert_eq!(env.get("A").unwrap().as_str(), Some("foo"));
+        let b = env.get("B").unwrap();
+        assert!(b.get("Fn::Sub").is_none(), "{b:?}");
+        assert_eq!(b.as_array().map(|a| a.len()), Some(2));
     }
 
     #[test]
