@@ -487,20 +487,7 @@ pub fn display_path(path: &Path) -> String {
     s
 }
 
-/// Removes `.` and resolves `..` without touching the file system.
-pub fn normalize_path(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use crate::filepath::normalize_path;
 
 #[cfg(test)]
 mod tests {

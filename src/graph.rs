@@ -67,7 +67,10 @@ pub struct NodeMeta {
     /// CDK construct path (`aws:cdk:path`), when known.
     pub cdk_path: Option<String>,
     /// Findings the user silenced on this node, with a reason.
-    pub suppressions: Vec<crate::suppress::Suppression>,
+    pub suppressions: Vec<crate::suppression::Suppression>,
+    /// Suppressions as the front end found them in the resource's own data (CloudFormation
+    /// `Metadata.iaclint`), not yet read: [`crate::suppress`] turns them into `suppressions`.
+    pub suppression_spec: Option<Spanned>,
     /// Whether the resource is created: `Some(false)` when a CloudFormation `Condition` is known
     /// to be false, `None` when it cannot be evaluated. Rules never judge a resource that is not
     /// created, and report a resource that may not be created as undecided.
@@ -81,6 +84,7 @@ impl Default for NodeMeta {
             for_each: false,
             cdk_path: None,
             suppressions: Vec::new(),
+            suppression_spec: None,
             exists: Some(true),
         }
     }
@@ -169,8 +173,6 @@ pub struct Fragment {
     /// Problems that did not stop the front end (a malformed suppression): reported as input
     /// errors while the rest of the file is linted.
     pub diagnostics: Vec<crate::finding::InputError>,
-    /// Suppressions that cannot be used as written (reported as `invalid-suppression`).
-    pub invalid_suppressions: Vec<crate::suppress::Invalid>,
 }
 
 /// The merged graph of one run.
@@ -182,9 +184,9 @@ pub struct ResourceGraph {
     pub edges: Vec<Edge>,
     /// Suppression comments at the end of a line: they cover findings whose primary label starts
     /// on that line. (Suppressions of a whole resource are in its [`NodeMeta::suppressions`].)
-    pub line_suppressions: Vec<crate::suppress::Suppression>,
+    pub line_suppressions: Vec<crate::suppression::Suppression>,
     /// Suppressions that cannot be used as written (reported as `invalid-suppression`).
-    pub invalid_suppressions: Vec<crate::suppress::Invalid>,
+    pub invalid_suppressions: Vec<crate::suppression::Invalid>,
     outgoing: Vec<Vec<usize>>,
     incoming: Vec<Vec<usize>>,
     by_type: HashMap<(Format, String), Vec<NodeId>>,
@@ -255,9 +257,6 @@ impl GraphBuilder {
             edge.to = NodeId(base + edge.to.0);
             self.graph.edges.push(edge);
         }
-        self.graph
-            .invalid_suppressions
-            .extend(fragment.invalid_suppressions);
     }
 
     /// Builds the indices and returns the graph.

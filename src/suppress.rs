@@ -22,7 +22,6 @@
 //! silenced nothing become `unused-suppression` findings.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
@@ -30,73 +29,12 @@ use crate::graph::{Format, NodeId, ResourceGraph};
 use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::value::{Spanned, Val};
 
+pub use crate::suppression::{Date, Invalid, Placement, Suppression};
+
 /// The marker a suppression comment starts with.
 pub const MARKER: &str = "iaclint:ignore";
 
-/// Where a suppression is written, which decides what it covers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Placement {
-    /// CloudFormation `Metadata.iaclint.ignore` of a resource: every finding about the resource.
-    Metadata,
-    /// A comment on its own line directly above a resource: every finding about the resource.
-    Above,
-    /// A comment at the end of a line: findings whose primary label starts on that line.
-    Line,
-}
-
-/// A calendar date (proleptic Gregorian), for `until=`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    /// Year.
-    pub year: i32,
-    /// Month, 1-12.
-    pub month: u32,
-    /// Day, 1-31.
-    pub day: u32,
-}
-
 impl Date {
-    /// Parses `YYYY-MM-DD` strictly (a real date, zero-padded).
-    pub fn parse(s: &str) -> Option<Date> {
-        let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let digits = |r: Range<usize>| {
-            s.get(r.clone())
-                .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))
-                .and_then(|p| p.parse::<u32>().ok())
-        };
-        let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days_in_month = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (1..=days_in_month).contains(&day).then_some(Date {
-            year: year as i32,
-            month,
-            day,
-        })
-    }
-
-    /// The date `days` days after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    pub fn from_days_since_epoch(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
-    }
-
     /// Today (UTC) from the system clock, or `IACLINT_TODAY=YYYY-MM-DD` when it is set and valid
     /// (for tests and reproducible runs).
     pub fn today() -> Date {
@@ -112,45 +50,6 @@ impl Date {
             .unwrap_or(0);
         Date::from_days_since_epoch(secs.div_euclid(86_400))
     }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-/// "Do not report `rule` here, because `reason`" (until `until`, when given).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suppression {
-    /// The rule id it silences.
-    pub rule: String,
-    /// Why (required).
-    pub reason: String,
-    /// Last day it applies, when given; after it the suppression is reported and ignored.
-    pub until: Option<Date>,
-    /// How it is written, which decides what it covers.
-    pub placement: Placement,
-    /// Where it is written (the whole comment, or the `ignore` entry).
-    pub span: Option<Span>,
-}
-
-impl Suppression {
-    /// True when `until` is before `today`.
-    pub fn expired(&self, today: Date) -> bool {
-        self.until.is_some_and(|u| u < today)
-    }
-}
-
-/// A suppression that cannot be used as written: reported as `invalid-suppression`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Invalid {
-    /// Where it is written.
-    pub span: Span,
-    /// What is wrong, and how to write it.
-    pub message: String,
-    /// The resource it is attached to, when known.
-    pub resource: String,
 }
 
 /// Reads `Metadata.iaclint` of a CloudFormation resource. Returns the suppressions and, for each
@@ -372,12 +271,34 @@ pub fn line_comments(format: Format, text: &str) -> Vec<Range<usize>> {
     }
 }
 
+/// Reads every node's [`NodeMeta::suppression_spec`](crate::graph::NodeMeta) (CloudFormation
+/// `Metadata.iaclint`) into its suppressions; malformed entries go to
+/// [`ResourceGraph::invalid_suppressions`].
+pub fn attach_metadata(graph: &mut ResourceGraph) {
+    for node in &mut graph.nodes {
+        let Some(spec) = node.meta.suppression_spec.take() else {
+            continue;
+        };
+        let (suppressions, errors) = from_metadata(&spec);
+        node.meta.suppressions = suppressions;
+        for (span, message) in errors {
+            graph.invalid_suppressions.push(Invalid {
+                span: span.or(spec.span).unwrap_or(node.header),
+                message,
+                resource: node.address.clone(),
+            });
+        }
+    }
+}
+
 /// Reads the suppression comments of every file (except those in `skip`, which failed to parse)
 /// and attaches them: a comment on its own line to the nodes whose header is on the next line
 /// (comment-only lines may come between), a comment after code to its line
 /// ([`ResourceGraph::line_suppressions`]). What cannot be used goes to
-/// [`ResourceGraph::invalid_suppressions`].
+/// [`ResourceGraph::invalid_suppressions`]. Metadata suppressions are read first
+/// ([`attach_metadata`]).
 pub fn attach_comments(sources: &Sources, graph: &mut ResourceGraph, skip: &[&str]) {
+    attach_metadata(graph);
     for (id, file) in sources.iter() {
         if skip.contains(&file.path.as_str()) || !file.text.contains(MARKER) {
             continue;

@@ -520,23 +520,14 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
         }
     };
 
-    let mut invalid_suppressions = Vec::new();
     for (idx, body) in resources {
         // A resource-level `Condition`: known false → not created; unknown → may not be.
         if let Some(name) = body.get("Condition").and_then(Raw::as_str) {
             nodes[idx].meta.exists = ev.condition(name);
         }
-        // `Metadata.iaclint.ignore`: suppressions (JSON has no comments).
+        // `Metadata.iaclint.ignore`: suppressions (JSON has no comments), read by `suppress`.
         if let Some(meta) = body.get("Metadata").and_then(|m| m.get("iaclint")) {
-            let (suppressions, errors) = crate::suppress::from_metadata(&ev.literal(meta));
-            nodes[idx].meta.suppressions = suppressions;
-            for (span, message) in errors {
-                invalid_suppressions.push(crate::suppress::Invalid {
-                    span: span.unwrap_or(Span::new(id, meta.span.clone())),
-                    message,
-                    resource: nodes[idx].address.clone(),
-                });
-            }
+            nodes[idx].meta.suppression_spec = Some(ev.literal(meta));
         }
         let mut hits = Vec::new();
         if let Some(props) = body.get("Properties") {
@@ -614,7 +605,6 @@ pub fn build_template(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
     Ok(Fragment {
         nodes,
         edges,
-        invalid_suppressions,
         diagnostics,
     })
 }

@@ -276,7 +276,7 @@ fn artifact(path: &str, src_root: &Path) -> ArtifactLocation {
     let p = Path::new(path);
     let outside = p.is_absolute() || p.components().any(|c| c == Component::ParentDir);
     if outside {
-        let abs = crate::discover::normalize_path(&src_root.join(p));
+        let abs = crate::filepath::normalize_path(&src_root.join(p));
         ArtifactLocation {
             uri: file_uri(&abs, false),
             uri_base_id: None,

@@ -17,6 +17,7 @@ use indexmap::IndexMap;
 use crate::source::{FileId, SourceFile, Span};
 use crate::value::{Route, Seg, Spanned, Val};
 
+use super::context::{Context, as_number, contains_unknown, fmt_num, scalar_string, val_eq};
 use super::key;
 
 /// Deepest chain of lazily evaluated locals, variables and policy documents.
@@ -1130,63 +1131,6 @@ fn weight(v: &Spanned) -> usize {
     w
 }
 
-/// True when `v` or anything inside it is unknown.
-pub(super) fn contains_unknown(v: &Spanned) -> bool {
-    match &v.val {
-        Val::Unknown(_) => true,
-        Val::Array(a) => a.iter().any(contains_unknown),
-        Val::Object(m) => m.values().any(contains_unknown),
-        _ => false,
-    }
-}
-
-/// Formats a number as Terraform does (integers without a fraction).
-pub(super) fn fmt_num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
-
-/// A known scalar as a string (for templates and keys).
-pub(super) fn scalar_string(v: &Spanned) -> Option<String> {
-    match &v.val {
-        Val::String(s) => Some(s.clone()),
-        Val::Number(n) => Some(fmt_num(*n)),
-        Val::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// A known number, converting numeric strings as Terraform does.
-pub(super) fn as_number(v: &Spanned) -> Option<f64> {
-    match &v.val {
-        Val::Number(n) => Some(*n),
-        Val::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
-        _ => None,
-    }
-}
-
-/// Structural equality ignoring spans (both sides known).
-pub(super) fn val_eq(a: &Val, b: &Val) -> bool {
-    match (a, b) {
-        (Val::Null, Val::Null) => true,
-        (Val::Bool(x), Val::Bool(y)) => x == y,
-        (Val::Number(x), Val::Number(y)) => x == y,
-        (Val::String(x), Val::String(y)) => x == y,
-        (Val::Array(x), Val::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| val_eq(&p.val, &q.val))
-        }
-        (Val::Object(x), Val::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| val_eq(&v.val, &w.val)))
-        }
-        _ => false,
-    }
-}
-
 fn binary(op: BinaryOperator, l: &Spanned, r: &Spanned) -> Option<Val> {
     use BinaryOperator as B;
     Some(match op {
@@ -1210,4 +1154,38 @@ fn binary(op: BinaryOperator, l: &Spanned, r: &Spanned) -> Option<Val> {
             }
         }
     })
+}
+
+impl Context for Evaluator<'_> {
+    fn eval(&mut self, e: &Expression) -> Spanned {
+        Evaluator::eval(self, e)
+    }
+
+    fn span(&self, r: Option<Range<usize>>) -> Option<Span> {
+        Evaluator::span(self, r)
+    }
+
+    fn unknown_of(&self, r: Option<Range<usize>>) -> Spanned {
+        Evaluator::unknown_of(self, r)
+    }
+
+    fn record_refs(&mut self, e: &Expression) {
+        Evaluator::record_refs(self, e)
+    }
+
+    fn exceeded(&mut self, key: &'static str, span: Option<Span>) {
+        Evaluator::exceeded(self, key, span)
+    }
+
+    fn errors(&self) -> usize {
+        self.errors
+    }
+
+    fn set_errors(&mut self, n: usize) {
+        self.errors = n;
+    }
+
+    fn max_string(&self) -> usize {
+        self.max_string
+    }
 }

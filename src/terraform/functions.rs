@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use crate::source::Span;
 use crate::value::{Spanned, Val};
 
-use super::eval::{Evaluator, as_number, contains_unknown, fmt_num, scalar_string, val_eq};
+use super::context::{Context, as_number, contains_unknown, fmt_num, scalar_string, val_eq};
 use super::json::respan_deep;
 
 /// Why a function gave no value.
@@ -31,7 +31,7 @@ enum Fail {
 type Res = Result<Spanned, Fail>;
 
 /// Evaluates a function call.
-pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -> Spanned {
+pub(super) fn call(ev: &mut dyn Context, fc: &FuncCall, r: Option<Range<usize>>) -> Spanned {
     let span = ev.span(r.clone());
     let name = fc.name.name.as_str();
     let exprs: Vec<&Expression> = fc.args.iter().collect();
@@ -39,14 +39,14 @@ pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -
         match name {
             "try" => return call_try(ev, &exprs, r),
             "can" => {
-                let before = ev.errors;
+                let before = ev.errors();
                 let mut out = None;
                 for e in &exprs {
                     let v = ev.eval(e);
                     out.get_or_insert(v);
                 }
-                if ev.errors > before {
-                    ev.errors = before;
+                if ev.errors() > before {
+                    ev.set_errors(before);
                     return Spanned::new(Val::Bool(false), span);
                 }
                 return match out {
@@ -63,7 +63,7 @@ pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -
     if fc.name.is_namespaced() || fc.args.expand_final() || args.iter().any(Spanned::is_unknown) {
         return ev.unknown_of(r);
     }
-    match apply(name, args, span, ev.max_string) {
+    match apply(name, args, span, ev.max_string()) {
         Ok(mut v) => {
             if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
                 v.span = span;
@@ -76,18 +76,18 @@ pub(super) fn call(ev: &mut Evaluator, fc: &FuncCall, r: Option<Range<usize>>) -
             ev.unknown_of(r)
         }
         Err(Fail::Error) => {
-            ev.errors += 1;
+            ev.set_errors(ev.errors() + 1);
             ev.unknown_of(r)
         }
     }
 }
 
 /// `try(a, b, ...)`: the first argument that evaluates without an error.
-fn call_try(ev: &mut Evaluator, exprs: &[&Expression], r: Option<Range<usize>>) -> Spanned {
+fn call_try(ev: &mut dyn Context, exprs: &[&Expression], r: Option<Range<usize>>) -> Spanned {
     for (i, e) in exprs.iter().enumerate() {
-        let before = ev.errors;
+        let before = ev.errors();
         let v = ev.eval(e);
-        if ev.errors == before {
+        if ev.errors() == before {
             for rest in &exprs[i + 1..] {
                 ev.record_refs(rest);
             }
@@ -96,9 +96,9 @@ fn call_try(ev: &mut Evaluator, exprs: &[&Expression], r: Option<Range<usize>>) 
             }
             return v;
         }
-        ev.errors = before;
+        ev.set_errors(before);
     }
-    ev.errors += 1;
+    ev.set_errors(ev.errors() + 1);
     ev.unknown_of(r)
 }
 

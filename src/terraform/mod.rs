@@ -98,6 +98,7 @@
 //!
 //! [`Edge`]: crate::graph::Edge
 
+mod context;
 mod eval;
 mod functions;
 mod json;
@@ -684,8 +685,7 @@ fn skeleton_node(
             count: block.body.has_attribute("count"),
             for_each: block.body.has_attribute("for_each"),
             cdk_path: None,
-            suppressions: Vec::new(),
-            exists: Some(true),
+            ..NodeMeta::default()
         },
     }
 }

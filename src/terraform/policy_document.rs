@@ -17,15 +17,15 @@ use indexmap::IndexMap;
 
 use crate::value::{Spanned, Val};
 
-use super::eval::Evaluator;
+use super::context::Context;
 
-fn attr(ev: &mut Evaluator, body: &Body, name: &str) -> Option<Spanned> {
+fn attr(ev: &mut dyn Context, body: &Body, name: &str) -> Option<Spanned> {
     body.get_attribute(name).map(|a| ev.eval(&a.value))
 }
 
 /// Synthesizes the policy document of a `data "aws_iam_policy_document"` block. The evaluator's
 /// current file must be the block's file.
-pub(super) fn synthesize(ev: &mut Evaluator, block: &Block) -> Spanned {
+pub(super) fn synthesize(ev: &mut dyn Context, block: &Block) -> Spanned {
     let span = ev.span(block.span());
     let body = &block.body;
     let mut statements: Vec<Spanned> = Vec::new();
@@ -140,7 +140,7 @@ fn merge_one(statements: &mut Vec<Spanned>, s: Spanned, replace: bool) {
     statements.push(s);
 }
 
-fn statement(ev: &mut Evaluator, b: &Block) -> Spanned {
+fn statement(ev: &mut dyn Context, b: &Block) -> Spanned {
     let span = ev.span(b.span());
     let body = &b.body;
     let mut m = IndexMap::new();
@@ -186,7 +186,7 @@ fn extend(slot: &mut Spanned, values: Spanned) {
     }
 }
 
-fn principals(ev: &mut Evaluator, body: &Body, ident: &str) -> Option<Spanned> {
+fn principals(ev: &mut dyn Context, body: &Body, ident: &str) -> Option<Spanned> {
     let mut map: IndexMap<String, Spanned> = IndexMap::new();
     let mut first = None;
     let mut any = false;
@@ -238,7 +238,7 @@ fn principals(ev: &mut Evaluator, body: &Body, ident: &str) -> Option<Spanned> {
     Some(Spanned::new(Val::Object(Box::new(map)), span))
 }
 
-fn conditions(ev: &mut Evaluator, body: &Body) -> Option<Spanned> {
+fn conditions(ev: &mut dyn Context, body: &Body) -> Option<Spanned> {
     let mut map: IndexMap<String, Spanned> = IndexMap::new();
     let mut first = None;
     let mut any = false;

@@ -1,0 +1,19 @@
+//! Path helpers shared by discovery, the configuration and the renderers (so a renderer needs
+//! nothing from discovery).
+
+use std::path::{Path, PathBuf};
+
+/// Removes `.` and resolves `..` without touching the file system.
+pub fn normalize_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
