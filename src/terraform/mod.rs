@@ -563,7 +563,6 @@ pub fn build_module(input: &ModuleInput) -> Fragment {
         nodes,
         edges,
         diagnostics,
-        ..Fragment::default()
     }
 }
 
