@@ -8,8 +8,10 @@
 //! symlinks, FIFOs or devices) up to [`MAX_IGNORE_FILE_BYTES`] each and
 //! [`MAX_IGNORE_TOTAL_BYTES`] per walk; one that is skipped is reported as an error.
 //!
-//! JSON and YAML files are only *candidates*: whether one is a CloudFormation template is decided
-//! from its content once it is read (`cloudformation::looks_like_template`).
+//! Which files are read is the front ends' call ([`crate::inputs::FRONT_ENDS`]): a walked file
+//! is kept when one claims it always, a named one when one claims it at all. Whether a JSON or
+//! YAML file is a CloudFormation template is decided from its content once it is read
+//! ([`crate::frontend::FrontEnd::sniff`]).
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -19,6 +21,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use crate::finding::InputError;
 use crate::fsread::{self, ReadFailure, Symlinks};
 use crate::gitindex;
+use crate::inputs::FRONT_ENDS;
 
 /// A file to read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -39,73 +42,6 @@ pub struct Discovered {
     pub errors: Vec<InputError>,
     /// Walked files iaclint would read that ignore rules excluded (tracked files never are).
     pub excluded: usize,
-}
-
-/// Kinds of input iaclint reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InputKind {
-    /// A Terraform configuration file (`*.tf`).
-    TerraformConfig,
-    /// A variables file Terraform loads automatically (`terraform.tfvars`, `*.auto.tfvars`).
-    TerraformVars,
-    /// JSON or YAML that may be a CloudFormation template (decided from the content).
-    TemplateCandidate,
-    /// A GitHub Actions workflow (`.github/workflows/*.yml`) or action (`action.yml`).
-    Workflow,
-}
-
-/// JSON/YAML files that are never templates, skipped without reading them.
-const NOT_TEMPLATES: &[&str] = &[
-    "package.json",
-    "package-lock.json",
-    "tsconfig.json",
-    "cdk.json",
-    "cdk.context.json",
-    "manifest.json",
-    "tree.json",
-    "composer.json",
-    "renovate.json",
-    ".pre-commit-config.yaml",
-    "pnpm-lock.yaml",
-    "docker-compose.yml",
-    "docker-compose.yaml",
-];
-
-const DATA_EXTENSIONS: &[&str] = &[".json", ".yaml", ".yml", ".template"];
-
-/// The kind of `path`, from its name; `None` for files iaclint does not read.
-pub fn input_kind(path: &Path) -> Option<InputKind> {
-    let name = path.file_name()?.to_str()?;
-    if name.ends_with(".tf") {
-        Some(InputKind::TerraformConfig)
-    } else if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {
-        Some(InputKind::TerraformVars)
-    } else if is_workflow(path, name) {
-        Some(InputKind::Workflow)
-    } else if DATA_EXTENSIONS.iter().any(|e| name.ends_with(e))
-        && !NOT_TEMPLATES.contains(&name)
-        && !name.ends_with(".assets.json")
-        && !name.ends_with(".metadata.json")
-    {
-        Some(InputKind::TemplateCandidate)
-    } else {
-        None
-    }
-}
-
-/// `.github/workflows/*.yml|*.yaml` (directly in that directory), or `action.yml|action.yaml`
-/// anywhere.
-fn is_workflow(path: &Path, name: &str) -> bool {
-    if name == "action.yml" || name == "action.yaml" {
-        return true;
-    }
-    if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
-        return false;
-    }
-    let mut dirs = path.parent().into_iter().flat_map(|p| p.components().rev());
-    let parent = dirs.next().and_then(|c| c.as_os_str().to_str());
-    let grand = dirs.next().and_then(|c| c.as_os_str().to_str());
-    parent == Some("workflows") && grand == Some(".github")
 }
 
 const SKIPPED_DIRS: &[&str] = &[".terraform", "node_modules", ".git"];
@@ -341,7 +277,7 @@ impl Walker<'_> {
                         ignored,
                         repo: repo.clone(),
                     });
-                } else if t.is_file() && input_kind(&path).is_some() {
+                } else if t.is_file() && FRONT_ENDS.walked(&path).is_some() {
                     let ignored = dir.ignored || is_ignored(&chain, repo.as_deref(), &abs, false);
                     if ignored && !repo.as_deref().is_some_and(|r| tracked(r, &abs)) {
                         self.out.excluded += 1;
@@ -430,23 +366,13 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             continue;
         }
         // Named explicitly: always linted, whatever the ignore files say.
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if input_kind(p).is_some()
-            || p.extension().is_some_and(|e| e == "tfvars")
-            || DATA_EXTENSIONS.iter().any(|e| name.ends_with(e))
-        {
+        if FRONT_ENDS.claim(p).is_some() {
             walker.out.files.push(Candidate {
                 path: p.clone(),
                 explicit: true,
             });
         } else {
-            walker.error(
-                p,
-                "not a file iaclint reads (expected *.tf, terraform.tfvars, *.auto.tfvars, a \
-                 CloudFormation template in JSON or YAML, or a GitHub Actions workflow or \
-                 action.yml)"
-                    .into(),
-            );
+            walker.error(p, FRONT_ENDS.not_read_message());
         }
     }
     out.files.sort();

@@ -1,19 +1,20 @@
 //! The pipeline: discover → read → parse (parallel) → graph → policies → rules → sorted report.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::{self, InputKind};
+use crate::discover;
 use crate::engine::Engine;
 use crate::finding::{Finding, InputError};
-use crate::graph::{GraphBuilder, ResourceGraph};
+use crate::frontend::{FrontEnd, Unit};
+use crate::graph::ResourceGraph;
+use crate::inputs::FRONT_ENDS;
 use crate::policy;
 use crate::rules::Registry;
 use crate::source::{FileId, SourceFile, Sources, Span};
-use crate::{cloudformation, terraform, workflow};
 
 /// Files larger than this are reported, not read (untrusted input must not exhaust memory).
 pub const MAX_FILE_BYTES: u64 = crate::limits::Limits::DEFAULT.file_bytes;
@@ -227,8 +228,9 @@ pub fn load_filtered(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -
     model
 }
 
-/// JSON/YAML candidates are linted only when they are CloudFormation templates; one named on the
-/// command line that is not a template is an error, a walked one is skipped silently.
+/// A file is linted when its front end accepts its content ([`FrontEnd::sniff`]: JSON/YAML only
+/// when it is a CloudFormation template); one named on the command line that is not is an error,
+/// a walked one is skipped silently.
 fn keep_template(
     read: Result<SourceFile, Box<ReadError>>,
     explicit: bool,
@@ -236,21 +238,20 @@ fn keep_template(
     let Ok(file) = read else {
         return Some(read);
     };
-    if discover::input_kind(Path::new(&file.path)) != Some(InputKind::TemplateCandidate)
-        || cloudformation::looks_like_template(&file.path, &file.text)
-    {
-        return Some(Ok(file));
-    }
-    if !explicit {
-        return None;
-    }
+    let verdict = match FRONT_ENDS.for_path(&file.path) {
+        Some(fe) => fe.sniff(&file.path, &file.text).map_err(String::from),
+        None => Err(FRONT_ENDS.not_read_message()),
+    };
+    let message = match verdict {
+        Ok(()) => return Some(Ok(file)),
+        Err(_) if !explicit => return None,
+        Err(message) => message,
+    };
     Some(Err(Box::new(ReadError {
         error: InputError {
             path: file.path.clone(),
             span: None,
-            message: "not a CloudFormation template (no `AWSTemplateFormatVersion`, and no \
-                      `Resources` whose `Type` starts with `AWS::`)"
-                .into(),
+            message,
         },
         text: None,
         offset: 0,
@@ -360,114 +361,22 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
     })
 }
 
-/// Parses every file in parallel and builds one graph; parse errors go to `errors`.
+/// Parses every file in parallel and builds one graph (each front end building its units, see
+/// [`FrontEnds::build_graph`](crate::frontend::FrontEnds::build_graph)); parse errors go to
+/// `errors`.
 pub fn build_graph(
     sources: &Sources,
     ids: &[FileId],
     errors: &mut Vec<InputError>,
 ) -> ResourceGraph {
-    // Templates are self-contained; group the rest by directory: each directory of .tf files is
-    // one Terraform module.
-    let mut modules: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
-    let mut templates = Vec::new();
-    let mut workflows = Vec::new();
-    for id in ids {
-        let path = &sources.get(*id).path;
-        match discover::input_kind(Path::new(path)) {
-            Some(InputKind::TemplateCandidate) => {
-                templates.push(*id);
-                continue;
-            }
-            Some(InputKind::Workflow) => {
-                workflows.push(*id);
-                continue;
-            }
-            _ => {}
-        }
-        let dir = match path.rfind('/') {
-            Some(i) => path[..i].to_string(),
-            None => ".".to_string(),
-        };
-        modules.entry(dir).or_default().push(*id);
-    }
-    let built_templates: Vec<Result<crate::graph::Fragment, InputError>> = templates
-        .par_iter()
-        .map(|id| cloudformation::build_template(*id, sources.get(*id)))
-        .chain(
-            workflows
-                .par_iter()
-                .map(|id| workflow::build_workflow(*id, sources.get(*id))),
-        )
-        .collect();
-    // Parse and build one module at a time per thread, dropping its syntax trees as soon as its
-    // fragment is built: peak memory is the graph plus a few modules' trees, not every tree.
-    let modules: Vec<(String, Vec<FileId>)> = modules.into_iter().collect();
-    let built: Vec<(crate::graph::Fragment, Vec<InputError>)> = modules
-        .into_par_iter()
-        .map(|(dir, ids)| build_module(sources, dir, &ids))
-        .collect();
-    let mut builder = GraphBuilder::new();
     // Problems in files that were still linted (an exceeded evaluation limit): their suppression
     // comments still apply.
-    let mut diagnostics = Vec::new();
-    for (mut fragment, errs) in built {
-        errors.extend(errs);
-        diagnostics.append(&mut fragment.diagnostics);
-        builder.add(fragment);
-    }
-    for t in built_templates {
-        match t {
-            Ok(mut fragment) => {
-                diagnostics.append(&mut fragment.diagnostics);
-                builder.add(fragment);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-    let mut graph = builder.finish();
+    let (mut graph, mut diagnostics) = FRONT_ENDS.build_graph(sources, ids, errors);
     // Suppression comments, in the files that parsed.
     let failed: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
     crate::suppress::attach_comments(sources, &mut graph, &failed);
     errors.append(&mut diagnostics);
     graph
-}
-
-fn build_module(
-    sources: &Sources,
-    dir: String,
-    ids: &[FileId],
-) -> (crate::graph::Fragment, Vec<InputError>) {
-    let mut errors = Vec::new();
-    let mut input = terraform::ModuleInput {
-        dir,
-        files: Vec::new(),
-        tfvars: Vec::new(),
-    };
-    for id in ids {
-        let file = sources.get(*id);
-        let body = match terraform::parse_file(*id, file) {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        match discover::input_kind(Path::new(&file.path)) {
-            Some(InputKind::TerraformVars) => input.tfvars.push((*id, file, body)),
-            Some(InputKind::TerraformConfig) => input.files.push((*id, file, body)),
-            // Other `.tfvars` named explicitly: checked for syntax only. (Templates never get here.)
-            None | Some(InputKind::TemplateCandidate | InputKind::Workflow) => {}
-        }
-    }
-    input.files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-    // terraform.tfvars first, then *.auto.tfvars in lexical order.
-    input.tfvars.sort_by_key(|t| {
-        (
-            !t.1.path.ends_with("/terraform.tfvars") && t.1.path != "terraform.tfvars",
-            t.1.path.clone(),
-        )
-    });
-    (terraform::build_module(&input), errors)
 }
 
 /// Lints `bytes` as if they were the file at `path` (stdin mode and the language server).
@@ -487,17 +396,14 @@ pub fn lint_buffer(
     crate::limits::install(settings.limits);
     check_rule_ids(settings, registry)?;
     let display = discover::display_path(path);
-    let kind = discover::input_kind(path);
-    let buffer = if kind.is_none() {
+    let front_end = FRONT_ENDS.walked(path);
+    let buffer = if front_end.is_none() {
         Err(Box::new(ReadError {
             text: None,
             error: InputError {
                 path: display.clone(),
                 span: None,
-                message: "not a file iaclint reads (expected *.tf, terraform.tfvars, \
-                          *.auto.tfvars, a CloudFormation template in JSON or YAML, or a GitHub \
-                          Actions workflow or action.yml)"
-                    .into(),
+                message: FRONT_ENDS.not_read_message(),
             },
             offset: 0,
         }))
@@ -520,11 +426,10 @@ pub fn lint_buffer(
     };
     let mut loaded: Vec<Result<SourceFile, Box<ReadError>>> =
         keep_template(buffer, true).into_iter().collect();
-    if matches!(
-        kind,
-        Some(InputKind::TerraformConfig | InputKind::TerraformVars)
-    ) {
-        loaded.extend(module_siblings(path, open));
+    if let Some(fe) = front_end
+        && fe.unit() == Unit::Directory
+    {
+        loaded.extend(module_siblings(path, open, fe));
     }
     let mut report = run(model(loaded, Vec::new()), registry, settings)?;
     let target = report
@@ -541,11 +446,14 @@ pub fn lint_buffer(
     Ok(report)
 }
 
-/// The other Terraform files of `path`'s directory, from `open` or from disk.
+/// The other files of `path`'s directory that `fe` reads (the rest of a Terraform module), from
+/// `open` or from disk.
 fn module_siblings(
     path: &Path,
     open: &HashMap<PathBuf, String>,
+    fe: &dyn FrontEnd,
 ) -> Vec<Result<SourceFile, Box<ReadError>>> {
+    let same = |p: &Path| FRONT_ENDS.walked(p).is_some_and(|f| f.name() == fe.name());
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -558,12 +466,7 @@ fn module_siblings(
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.file_name())
         .filter(|n| Some(n.as_os_str()) != path.file_name())
-        .filter(|n| {
-            matches!(
-                discover::input_kind(Path::new(n)),
-                Some(InputKind::TerraformConfig | InputKind::TerraformVars)
-            )
-        })
+        .filter(|n| same(Path::new(n)))
         .collect();
     // Open buffers not saved yet are part of the module too.
     for p in open.keys() {
@@ -571,10 +474,7 @@ fn module_siblings(
             && p.file_name() != path.file_name()
             && let Some(n) = p.file_name()
             && !names.iter().any(|m| m == n)
-            && matches!(
-                discover::input_kind(p),
-                Some(InputKind::TerraformConfig | InputKind::TerraformVars)
-            )
+            && same(p)
         {
             names.push(n.to_os_string());
         }

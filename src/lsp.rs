@@ -32,9 +32,9 @@ use lsp_types::{
     WorkspaceEdit,
 };
 
-use crate::cloudformation;
-use crate::discover::{self, InputKind};
 use crate::finding::Severity;
+use crate::frontend::Unit;
+use crate::inputs::FRONT_ENDS;
 use crate::lint::{self, Settings};
 use crate::report::inert;
 use crate::rules::Registry;
@@ -474,35 +474,28 @@ fn suppression_comment(text: &str, line: usize, rule: &str) -> String {
     format!("{indent}# iaclint:ignore {rule} -- TODO: say why this finding does not apply\n")
 }
 
+/// A file whose directory is one unit with it (a Terraform module).
 fn is_terraform(path: &Path) -> bool {
-    matches!(
-        discover::input_kind(path),
-        Some(InputKind::TerraformConfig | InputKind::TerraformVars)
-    )
+    FRONT_ENDS
+        .walked(path)
+        .is_some_and(|f| f.unit() == Unit::Directory)
 }
 
 /// Terraform files, and JSON/YAML that is a CloudFormation template; other documents the editor
 /// sends (any YAML file, say) get no diagnostics.
 fn lintable(path: &Path, text: &str) -> bool {
-    match discover::input_kind(path) {
-        Some(InputKind::TerraformConfig | InputKind::TerraformVars | InputKind::Workflow) => true,
-        Some(InputKind::TemplateCandidate) => {
-            cloudformation::looks_like_template(&path.to_string_lossy(), text)
-        }
-        None => false,
-    }
+    FRONT_ENDS
+        .walked(path)
+        .is_some_and(|f| f.sniff(&path.to_string_lossy(), text).is_ok())
 }
 
 /// JSON templates (`.json`, or a `.template` that starts with `{`): no comments, no suppression
 /// comment to offer.
 fn is_json(path: &Path, text: &str) -> bool {
     let name = path.to_string_lossy();
-    name.ends_with(".json")
-        || (name.ends_with(".template")
-            && text
-                .trim_start_matches('\u{feff}')
-                .trim_start()
-                .starts_with('{'))
+    FRONT_ENDS
+        .for_path(&name)
+        .is_some_and(|f| !f.has_line_comments(&name, text))
 }
 
 /// The report's findings and errors as diagnostics.

@@ -23,9 +23,8 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::Path;
 
-use crate::graph::{Format, NodeId, ResourceGraph};
+use crate::graph::{NodeId, ResourceGraph};
 use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::value::{Spanned, Val};
 
@@ -249,28 +248,6 @@ pub fn parse_comment(
     Some((out, errors))
 }
 
-/// The comment syntax of a file, from its path: HCL for `.tf`/`.tfvars`, YAML for `.yaml`/`.yml`,
-/// none for JSON (templates and `.tf.json`).
-fn comment_syntax(path: &str) -> Option<Format> {
-    let p = Path::new(path);
-    let ext = p.extension().and_then(|e| e.to_str())?.to_ascii_lowercase();
-    match ext.as_str() {
-        "tf" | "tfvars" | "hcl" => Some(Format::Terraform),
-        "yaml" | "yml" | "template" => Some(Format::Cloudformation),
-        _ => None,
-    }
-}
-
-/// The byte ranges of the line comments of `text` (`#`/`//` in HCL, `#` in YAML), never inside
-/// strings, heredocs or block scalars.
-pub fn line_comments(format: Format, text: &str) -> Vec<Range<usize>> {
-    match format {
-        Format::Terraform => crate::terraform::line_comments(text),
-        // Workflows are YAML too: the same comment syntax.
-        Format::Cloudformation | Format::Workflow => crate::cloudformation::line_comments(text),
-    }
-}
-
 /// Reads every node's [`NodeMeta::suppression_spec`](crate::graph::NodeMeta) (CloudFormation
 /// `Metadata.iaclint`) into its suppressions; malformed entries go to
 /// [`ResourceGraph::invalid_suppressions`].
@@ -303,10 +280,15 @@ pub fn attach_comments(sources: &Sources, graph: &mut ResourceGraph, skip: &[&st
         if skip.contains(&file.path.as_str()) || !file.text.contains(MARKER) {
             continue;
         }
-        let Some(format) = comment_syntax(&file.path) else {
+        // The comment syntax is the front end's (HCL `#`/`//`, YAML `#`, JSON none).
+        let Some(fe) = crate::inputs::FRONT_ENDS.for_path(&file.path) else {
             continue;
         };
-        let ours: Vec<Range<usize>> = line_comments(format, &file.text)
+        if !fe.has_line_comments(&file.path, &file.text) {
+            continue;
+        }
+        let ours: Vec<Range<usize>> = fe
+            .line_comments(&file.text)
             .into_iter()
             .filter(|r| file.text[r.clone()].contains(MARKER))
             .collect();
@@ -438,6 +420,7 @@ pub fn enclosing_resource(graph: &ResourceGraph, file: &SourceFile, span: Span) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::Format;
     use serde_json::json;
 
     fn span() -> Span {
@@ -445,7 +428,14 @@ mod tests {
     }
 
     fn comments(format: Format, text: &str) -> Vec<String> {
-        line_comments(format, text)
+        let path = match format {
+            Format::Terraform => "main.tf",
+            Format::Cloudformation => "template.yaml",
+            Format::Workflow => ".github/workflows/ci.yml",
+        };
+        let fe = crate::inputs::FRONT_ENDS.for_path(path).unwrap();
+        assert_eq!(fe.dialect(), format);
+        fe.line_comments(text)
             .into_iter()
             .map(|r| text[r].to_string())
             .collect()

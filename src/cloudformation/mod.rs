@@ -98,6 +98,95 @@ pub use crate::syntax::{MAX_DEPTH, MAX_NODES};
 use eval::{Evaluator, Hit, Param};
 use raw::{Raw, RawVal};
 
+/// JSON/YAML files that are never templates: read only when named (and then reported as not a
+/// template).
+const NOT_TEMPLATES: &[&str] = &[
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+    "cdk.json",
+    "cdk.context.json",
+    "manifest.json",
+    "tree.json",
+    "composer.json",
+    "renovate.json",
+    ".pre-commit-config.yaml",
+    "pnpm-lock.yaml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+
+const DATA_EXTENSIONS: &[&str] = &[".json", ".yaml", ".yml", ".template"];
+
+/// The CloudFormation front end: JSON and YAML (`.json`, `.yaml`, `.yml`, `.template`) whose
+/// content is a template ([`looks_like_template`]), each file alone.
+pub struct CloudFormationFrontEnd;
+
+/// The registered CloudFormation front end.
+pub static FRONT_END: CloudFormationFrontEnd = CloudFormationFrontEnd;
+
+impl crate::frontend::FrontEnd for CloudFormationFrontEnd {
+    fn name(&self) -> &'static str {
+        "cloudformation"
+    }
+
+    fn dialect(&self) -> Format {
+        Format::Cloudformation
+    }
+
+    fn claims(&self, path: &std::path::Path) -> Option<crate::frontend::Claim> {
+        use crate::frontend::Claim;
+        let name = path.file_name()?.to_str()?;
+        if !DATA_EXTENSIONS.iter().any(|e| name.ends_with(e)) {
+            return None;
+        }
+        if NOT_TEMPLATES.contains(&name)
+            || name.ends_with(".assets.json")
+            || name.ends_with(".metadata.json")
+        {
+            Some(Claim::Named)
+        } else {
+            Some(Claim::Always)
+        }
+    }
+
+    fn describe(&self) -> &'static str {
+        "a CloudFormation template in JSON or YAML"
+    }
+
+    fn sniff(&self, path: &str, text: &str) -> Result<(), &'static str> {
+        if looks_like_template(path, text) {
+            Ok(())
+        } else {
+            Err(
+                "not a CloudFormation template (no `AWSTemplateFormatVersion`, and no \
+                 `Resources` whose `Type` starts with `AWS::`)",
+            )
+        }
+    }
+
+    fn build(
+        &self,
+        sources: &crate::source::Sources,
+        ids: &[FileId],
+    ) -> (Option<Fragment>, Vec<InputError>) {
+        // Each template is its own unit.
+        match ids.first().map(|id| build_template(*id, sources.get(*id))) {
+            Some(Ok(f)) => (Some(f), Vec::new()),
+            Some(Err(e)) => (None, vec![e]),
+            None => (None, Vec::new()),
+        }
+    }
+
+    fn has_line_comments(&self, path: &str, text: &str) -> bool {
+        !is_json(path, text)
+    }
+
+    fn line_comments(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        line_comments(text)
+    }
+}
+
 /// The `type_name` of parameter nodes.
 pub const PARAMETER_TYPE: &str = "parameter";
 

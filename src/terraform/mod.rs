@@ -228,6 +228,96 @@ pub fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
     scan::scan(lone_cr_to_lf(text).as_deref().unwrap_or(text)).comments
 }
 
+/// The Terraform front end: `*.tf` and the tfvars Terraform loads itself (`terraform.tfvars`,
+/// `*.auto.tfvars`), one module per directory; another `.tfvars` named explicitly is checked for
+/// syntax only.
+pub struct TerraformFrontEnd;
+
+/// The registered Terraform front end.
+pub static FRONT_END: TerraformFrontEnd = TerraformFrontEnd;
+
+/// A variables file Terraform loads automatically.
+fn is_auto_tfvars(name: &str) -> bool {
+    name == "terraform.tfvars" || name.ends_with(".auto.tfvars")
+}
+
+impl crate::frontend::FrontEnd for TerraformFrontEnd {
+    fn name(&self) -> &'static str {
+        "terraform"
+    }
+
+    fn dialect(&self) -> Format {
+        Format::Terraform
+    }
+
+    fn claims(&self, path: &std::path::Path) -> Option<crate::frontend::Claim> {
+        use crate::frontend::Claim;
+        let name = path.file_name()?.to_str()?;
+        if name.ends_with(".tf") || is_auto_tfvars(name) {
+            Some(Claim::Always)
+        } else if path.extension().is_some_and(|e| e == "tfvars") {
+            Some(Claim::Named)
+        } else {
+            None
+        }
+    }
+
+    fn describe(&self) -> &'static str {
+        "*.tf, terraform.tfvars, *.auto.tfvars"
+    }
+
+    fn unit(&self) -> crate::frontend::Unit {
+        crate::frontend::Unit::Directory
+    }
+
+    fn build(
+        &self,
+        sources: &crate::source::Sources,
+        ids: &[FileId],
+    ) -> (Option<Fragment>, Vec<InputError>) {
+        let mut errors = Vec::new();
+        let dir = ids
+            .first()
+            .map(|id| crate::frontend::dir_of(&sources.get(*id).path))
+            .unwrap_or_else(|| ".".into());
+        let mut input = ModuleInput {
+            dir,
+            files: Vec::new(),
+            tfvars: Vec::new(),
+        };
+        for id in ids {
+            let file = sources.get(*id);
+            let body = match parse_file(*id, file) {
+                Ok(b) => b,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+            if name.ends_with(".tf") {
+                input.files.push((*id, file, body));
+            } else if is_auto_tfvars(name) {
+                input.tfvars.push((*id, file, body));
+            }
+            // Another `.tfvars` named explicitly: checked for syntax only.
+        }
+        input.files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+        // terraform.tfvars first, then *.auto.tfvars in lexical order.
+        input.tfvars.sort_by_key(|t| {
+            (
+                !t.1.path.ends_with("/terraform.tfvars") && t.1.path != "terraform.tfvars",
+                t.1.path.clone(),
+            )
+        });
+        (Some(build_module(&input)), errors)
+    }
+
+    fn line_comments(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        line_comments(text)
+    }
+}
+
 /// One Terraform module = one directory of .tf files.
 pub struct ModuleInput<'a> {
     /// Directory as displayed, e.g. `examples/terraform/bad`.

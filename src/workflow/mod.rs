@@ -174,6 +174,68 @@ fn first_key(r: &Raw) -> std::ops::Range<usize> {
     }
 }
 
+/// The GitHub Actions front end: `.github/workflows/*.yml|*.yaml` and `action.yml|action.yaml`,
+/// each file alone.
+pub struct WorkflowFrontEnd;
+
+/// The registered workflow front end.
+pub static FRONT_END: WorkflowFrontEnd = WorkflowFrontEnd;
+
+/// `.github/workflows/*.yml|*.yaml` (directly in that directory), or `action.yml|action.yaml`
+/// anywhere.
+fn is_workflow(path: &std::path::Path, name: &str) -> bool {
+    if name == "action.yml" || name == "action.yaml" {
+        return true;
+    }
+    if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
+        return false;
+    }
+    let mut dirs = path.parent().into_iter().flat_map(|p| p.components().rev());
+    let parent = dirs.next().and_then(|c| c.as_os_str().to_str());
+    let grand = dirs.next().and_then(|c| c.as_os_str().to_str());
+    parent == Some("workflows") && grand == Some(".github")
+}
+
+impl crate::frontend::FrontEnd for WorkflowFrontEnd {
+    fn name(&self) -> &'static str {
+        "workflow"
+    }
+
+    fn dialect(&self) -> Format {
+        Format::Workflow
+    }
+
+    fn claims(&self, path: &std::path::Path) -> Option<crate::frontend::Claim> {
+        let name = path.file_name()?.to_str()?;
+        is_workflow(path, name).then_some(crate::frontend::Claim::Always)
+    }
+
+    fn describe(&self) -> &'static str {
+        "a GitHub Actions workflow or action.yml"
+    }
+
+    fn build(
+        &self,
+        sources: &crate::source::Sources,
+        ids: &[FileId],
+    ) -> (Option<Fragment>, Vec<InputError>) {
+        // Each workflow is its own unit.
+        match ids.first().map(|id| build_workflow(*id, sources.get(*id))) {
+            Some(Ok(f)) => (Some(f), Vec::new()),
+            Some(Err(e)) => (None, vec![e]),
+            None => (None, Vec::new()),
+        }
+    }
+
+    fn line_comments(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        // YAML comments; a workflow written as JSON has none.
+        if crate::syntax::json::looks_like_json(text) {
+            return Vec::new();
+        }
+        crate::syntax::yaml::comments(text)
+    }
+}
+
 /// Parses one workflow or action file into a Fragment (see the module docs for the shape).
 pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputError> {
     let cx = Ctx { id, file };
@@ -416,22 +478,23 @@ mod tests {
 
     #[test]
     fn discovery() {
-        use crate::discover::{InputKind, input_kind};
+        use crate::inputs::FRONT_ENDS;
         use std::path::Path;
+        let input_kind = |p: &Path| FRONT_ENDS.walked(p).map(|f| f.name());
         for p in [
             ".github/workflows/ci.yml",
             "repo/.github/workflows/deploy.yaml",
             "action.yml",
             "tools/setup/action.yaml",
         ] {
-            assert_eq!(input_kind(Path::new(p)), Some(InputKind::Workflow), "{p}");
+            assert_eq!(input_kind(Path::new(p)), Some("workflow"), "{p}");
         }
         for p in [
             ".github/workflows/sub/x.yml",
             "workflows/ci.yml",
             ".github/dependabot.yml",
         ] {
-            assert_ne!(input_kind(Path::new(p)), Some(InputKind::Workflow), "{p}");
+            assert_ne!(input_kind(Path::new(p)), Some("workflow"), "{p}");
         }
     }
 
