@@ -192,17 +192,7 @@ pub struct Config {
     rule_refs: Vec<(String, Range<usize>)>,
 }
 
-/// `path` made absolute (against the current directory) with `.` and `..` resolved lexically.
-pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|c| c.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
-    crate::discover::normalize_path(&joined)
-}
+pub use crate::filepath::absolute;
 
 /// The `.iaclint.toml` that applies to `start` (a file or directory): the first found walking up
 /// from it to the filesystem root.

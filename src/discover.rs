@@ -193,7 +193,7 @@ impl Walker<'_> {
 
     /// Walks the directory `root` (as given) with the ignore files of its parents applied.
     fn walk(&mut self, root: &Path) {
-        let abs = crate::config::absolute(root);
+        let abs = crate::filepath::absolute(root);
         let repo = gitindex::Repo::enclosing(&abs);
         // Ignore files of the parents: up to the working tree root, or the file system root.
         let top = repo

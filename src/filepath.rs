@@ -17,3 +17,15 @@ pub fn normalize_path(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// `path` made absolute (against the current directory) with `.` and `..` resolved lexically.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|c| c.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    normalize_path(&joined)
+}
