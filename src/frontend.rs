@@ -301,4 +301,29 @@ mod tests {
         assert_eq!(fe("package.json"), Some(("cloudformation", Claim::Named)));
         assert_eq!(fe("README.md"), None);
     }
+
+    #[test]
+    fn a_named_json_file_that_is_never_a_template_is_reported_as_not_one() {
+        // `package.json` named explicitly used to be parsed as HCL (a Terraform syntax error).
+        let registry = crate::rules::Registry::builtin().unwrap();
+        let inputs = vec![
+            (
+                "package.json".to_string(),
+                "{\"name\": \"x\"}\n".to_string(),
+            ),
+            ("prod.tfvars".to_string(), "region = \"x\"\n".to_string()),
+        ];
+        let report = crate::lint::lint_sources(inputs, &registry, &Default::default()).unwrap();
+        let errors: Vec<(&str, &str)> = report
+            .errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "package.json");
+        assert!(
+            errors[0].1.starts_with("not a CloudFormation template"),
+            "{errors:?}"
+        );
+    }
 }

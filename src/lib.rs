@@ -5,13 +5,18 @@
 //!
 //! - [`discover`] walks paths (reading files through [`fsread`], tracked paths from
 //!   [`gitindex`]); [`source`] keeps each file's text once;
-//! - [`terraform`] and [`cloudformation`] parse their formats into graph [`graph::Fragment`]s
-//!   with evaluated, spanned values;
+//! - front ends — [`terraform`], [`cloudformation`], [`workflow`] — each implement
+//!   [`frontend::FrontEnd`] (which files, which units, which comments) and are listed once in
+//!   [`inputs::FRONT_ENDS`]; they parse their formats (JSON/YAML through the shared spanned
+//!   readers of [`syntax`]) into graph [`graph::Fragment`]s with evaluated, spanned values, and
+//!   import nothing from rules or suppressions;
 //! - [`graph`] merges them into one [`graph::ResourceGraph`] with a reverse index;
 //! - [`policy`] normalizes IAM policy documents and answers "is this allowed?";
 //! - [`rules`] loads the declarative rule pack (and its few code rules); [`eval`] is the
 //!   three-valued evaluator of its conditions; [`engine`] runs the pack and builds findings;
-//! - [`suppress`], [`config`] and [`baseline`] decide what is reported;
+//! - [`suppress`] reads suppressions (comments, CloudFormation metadata) into the data of
+//!   [`suppression`], which the graph carries; [`config`] and [`baseline`] also decide what is
+//!   reported; [`filepath`] holds the path helpers discovery, config and renderers share;
 //! - [`report`] renders findings; [`lint`] runs the whole pipeline; [`lsp`] serves editors.
 
 #![warn(missing_docs)]

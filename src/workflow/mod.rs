@@ -35,8 +35,9 @@
 //! Invalid YAML, a top level that is not a mapping, `jobs` that is not a mapping, a job or step
 //! that is not a mapping, `steps` that is not a sequence, and an unterminated `${{` in any string
 //! are errors located at the problem. Nesting and alias expansion are bounded exactly as for
-//! CloudFormation ([`crate::cloudformation::MAX_DEPTH`], [`crate::cloudformation::MAX_NODES`]),
-//! since the same reader is used.
+//! CloudFormation ([`crate::syntax::MAX_DEPTH`], [`crate::syntax::MAX_NODES`]), since the same
+//! reader ([`crate::syntax::yaml`]) is used — without CloudFormation's short tags: `!Ref x` is
+//! the string `x` here.
 
 use indexmap::IndexMap;
 
