@@ -12,7 +12,8 @@
 //! - [`rules`] loads the declarative rule pack (and its few code rules); [`eval`] is the
 //!   three-valued evaluator of its conditions; [`engine`] runs the pack and builds findings;
 //! - [`suppress`], [`config`] and [`baseline`] decide what is reported;
-//! - [`report`] renders findings; [`lint`] runs the whole pipeline; [`lsp`] serves editors.
+//! - [`report`] renders findings; [`lint`] runs the whole pipeline; [`run`] is one run as the
+//!   CLI and [`lsp`] (which serves editors) do it: config, rule selection, baseline, exit category.
 
 #![warn(missing_docs)]
 
@@ -35,7 +36,9 @@ pub mod path;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod source;
+pub mod suggest;
 pub mod suppress;
 pub mod terraform;
 pub mod value;

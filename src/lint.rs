@@ -29,42 +29,27 @@ pub struct Settings {
     pub skip: Vec<String>,
     /// Work bounds for hostile input (`[limits]` in `.iaclint.toml`).
     pub limits: crate::limits::Limits,
+    /// Today, for suppression expiry (`None`: the system clock).
+    pub today: Option<crate::suppress::Date>,
 }
 
 /// A configuration mistake that stops the run before any file is read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LintError {
     /// `--rule`/`--skip-rule` named a rule that does not exist.
-    #[error("unknown rule `{0}`{1} (run `iaclint rules` to list them)")]
-    UnknownRule(String, String),
+    #[error(
+        "unknown rule `{id}`{} (run `iaclint rules` to list them)",
+        crate::suggest::did_you_mean(.suggestion.as_deref())
+    )]
+    UnknownRule {
+        /// The id as given.
+        id: String,
+        /// The closest known id, when one is close.
+        suggestion: Option<String>,
+    },
 }
 
-/// Everything a run produced.
-#[derive(Debug)]
-pub struct Report {
-    /// Every file read.
-    pub sources: Sources,
-    /// Findings, sorted by file, line, column, rule.
-    pub findings: Vec<Finding>,
-    /// Checks that needed a value iaclint cannot know (no finding; shown by `--verbose`).
-    pub undecided: Vec<crate::engine::Undecided>,
-    /// Findings silenced by a suppression with a reason.
-    pub suppressed: usize,
-    /// Findings dropped because a baseline (`--baseline`) lists them.
-    pub baselined: usize,
-    /// Files that could not be read or parsed, sorted by path.
-    pub errors: Vec<InputError>,
-    /// Number of files linted (read successfully or not).
-    pub files: usize,
-    /// Walked files left out by ignore files (`.gitignore`, `.ignore`, `info/exclude`; never a
-    /// tracked file) or by the config's `include`/`exclude`.
-    pub excluded: usize,
-    /// Ids of the rules that ran (the `--rule`/`--skip-rule` selection), in registry order.
-    pub rules: Vec<String>,
-    /// Per-rule severities that replace the rule's own (from the configuration); renderers that
-    /// describe rules (SARIF) use them too.
-    pub severity_overrides: std::collections::BTreeMap<String, crate::finding::Severity>,
-}
+pub use crate::report::Report;
 
 /// In-memory input: `(display path, text)` pairs, for tests and the rule harness.
 pub fn lint_sources(
@@ -104,13 +89,10 @@ pub fn lint_filtered(
 fn check_rule_ids(settings: &Settings, registry: &Registry) -> Result<(), LintError> {
     for id in settings.select.iter().chain(&settings.skip) {
         if registry.get(id).is_none() {
-            return Err(LintError::UnknownRule(
-                id.clone(),
-                registry
-                    .suggest(id)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default(),
-            ));
+            return Err(LintError::UnknownRule {
+                id: id.clone(),
+                suggestion: registry.suggest(id).map(str::to_string),
+            });
         }
     }
     Ok(())
@@ -301,7 +283,8 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         files,
         excluded,
     } = model;
-    let engine = Engine::new(&sources, &graph, &policies);
+    let today = settings.today.unwrap_or_else(crate::suppress::Date::today);
+    let engine = Engine::new(&sources, &graph, &policies, today, settings.limits);
     let enabled = |r: &crate::rules::Rule| {
         (settings.select.is_empty() || settings.select.iter().any(|s| s == r.id()))
             && !settings.skip.iter().any(|s| s == r.id())

@@ -7,6 +7,13 @@
 //! Findings and parse errors become diagnostics; hover on one shows the rule's documentation; a
 //! code action inserts a suppression comment above it (HCL and YAML; JSON has no comments).
 //!
+//! Each document is linted by a [`Run`] with the `.iaclint.toml` found walking up from its
+//! directory, as `iaclint check` would: rule selection, severities, include/exclude, per-path
+//! ignores, extra rule directories and limits. Configs are cached per directory and read again
+//! when a `.iaclint.toml` is saved in the editor or the client reports watched files changed. A
+//! config that does not load is shown as a diagnostic on line 1 of each document it governs. No
+//! baseline applies (baselines are a `check` flag; the editor shows every finding).
+//!
 //! Positions: LSP counts columns in UTF-16 code units, iaclint in bytes; the conversion is here.
 
 use std::collections::HashMap;
@@ -17,8 +24,8 @@ use std::str::FromStr;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
 use lsp_types::{
@@ -33,12 +40,15 @@ use lsp_types::{
 };
 
 use crate::cloudformation;
+use crate::config::{self, Config};
 use crate::discover::{self, InputKind};
 use crate::finding::Severity;
-use crate::lint::{self, Settings};
+use crate::lint;
 use crate::report::inert;
 use crate::rules::Registry;
+use crate::run::{ConfigSource, Content, Input, Run, RunSettings};
 use crate::source::{SourceFile, Span};
+use crate::suppress::Date;
 use transport::Frame;
 
 mod transport;
@@ -47,10 +57,11 @@ type BoxError = Box<dyn Error + Send + Sync>;
 
 /// Serves one client on stdin/stdout until `exit` or the end of input. An `exit` without
 /// `shutdown` first is an error (the process should then exit with 1, says the protocol).
-pub fn run(registry: &Registry) -> Result<(), BoxError> {
+/// `today` decides which suppressions expired.
+pub fn run(today: Date) -> Result<(), BoxError> {
     let stdin = io::stdin();
     let stdout = io::stdout();
-    serve(&mut stdin.lock(), &mut stdout.lock(), registry)
+    serve(&mut stdin.lock(), &mut stdout.lock(), today)
 }
 
 /// JSON-RPC error codes iaclint answers with.
@@ -61,15 +72,12 @@ const INVALID_REQUEST: i32 = -32600;
 /// Malformed input (bad framing, a body that is not JSON or not JSON-RPC, a message over
 /// [`transport::MAX_MESSAGE_BYTES`], bad parameters) is answered with a JSON-RPC error or
 /// logged to stderr, and the server goes on.
-pub fn serve(
-    input: &mut dyn BufRead,
-    output: &mut dyn Write,
-    registry: &Registry,
-) -> Result<(), BoxError> {
+pub fn serve(input: &mut dyn BufRead, output: &mut dyn Write, today: Date) -> Result<(), BoxError> {
     let mut server = Server {
         out: output,
-        registry,
-        settings: Settings::default(),
+        builtin: Registry::builtin()?,
+        today,
+        projects: HashMap::new(),
         docs: HashMap::new(),
     };
     let mut initialized = false;
@@ -209,10 +217,18 @@ struct Published {
     header_line: Option<u32>,
 }
 
+/// The `.iaclint.toml` that governs a directory, with the rules it loads; or why it does not
+/// load.
+type Project = Result<(Config, Registry), String>;
+
 struct Server<'a> {
     out: &'a mut dyn Write,
-    registry: &'a Registry,
-    settings: Settings,
+    /// The rules of a document no `.iaclint.toml` governs.
+    builtin: Registry,
+    /// Today, for suppression expiry.
+    today: Date,
+    /// The project of each document directory seen, by directory (`None`: no config file).
+    projects: HashMap<PathBuf, Option<std::rc::Rc<Project>>>,
     /// Open documents by URI.
     docs: HashMap<Uri, Document>,
 }
@@ -266,12 +282,23 @@ impl Server<'_> {
             DidSaveTextDocument::METHOD => {
                 let p: DidSaveTextDocumentParams = serde_json::from_value(n.params)?;
                 let uri = p.text_document.uri;
+                let is_config = uri_to_path(&uri)
+                    .is_some_and(|p| p.file_name().is_some_and(|n| n == config::FILE_NAME));
                 if let Some(doc) = self.docs.get_mut(&uri) {
                     if let Some(text) = p.text {
                         doc.text = text;
                     }
-                    self.changed(&uri)?;
+                    if !is_config {
+                        self.changed(&uri)?;
+                    }
                 }
+                if is_config {
+                    self.reload()?;
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                let _: lsp_types::DidChangeWatchedFilesParams = serde_json::from_value(n.params)?;
+                self.reload()?;
             }
             DidCloseTextDocument::METHOD => {
                 let p: DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
@@ -337,31 +364,91 @@ impl Server<'_> {
             .collect()
     }
 
+    /// Forgets the configs read and lints every open document again.
+    fn reload(&mut self) -> Result<(), BoxError> {
+        self.projects.clear();
+        let uris: Vec<Uri> = self.docs.keys().cloned().collect();
+        for uri in uris {
+            self.lint(&uri)?;
+        }
+        Ok(())
+    }
+
+    /// The project governing the directory of `path`: read on first use, then cached.
+    fn project(&mut self, path: &Path) -> Option<std::rc::Rc<Project>> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        self.projects
+            .entry(dir.clone())
+            .or_insert_with(|| {
+                let found = config::find(&dir)?;
+                let project = Config::load(&found)
+                    .map_err(|e| e.to_string())
+                    .and_then(|c| {
+                        let registry =
+                            crate::run::registry_for(Some(&c)).map_err(|e| e.to_string())?;
+                        Ok((c, registry))
+                    });
+                Some(std::rc::Rc::new(project))
+            })
+            .clone()
+    }
+
+    /// The rules that apply to the document at `path`.
+    fn registry_of(&self, path: &Path) -> &Registry {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        match self.projects.get(dir) {
+            Some(Some(p)) => match p.as_ref() {
+                Ok((_, registry)) => registry,
+                Err(_) => &self.builtin,
+            },
+            _ => &self.builtin,
+        }
+    }
+
     /// Lints one open document and publishes its diagnostics.
     fn lint(&mut self, uri: &Uri) -> Result<(), BoxError> {
+        let path = self.docs[uri].path.clone();
+        let project = self.project(&path);
         let doc = &self.docs[uri];
-        let published = if lintable(&doc.path, &doc.text) {
+        let published = if !lintable(&doc.path, &doc.text) {
+            Vec::new()
+        } else if let Some(Err(e)) = project.as_deref() {
+            vec![config_error(e)]
+        } else {
             let open: HashMap<PathBuf, String> = self
                 .docs
                 .values()
                 .filter(|d| d.path != doc.path && d.path.parent() == doc.path.parent())
                 .map(|d| (d.path.clone(), d.text.clone()))
                 .collect();
-            match lint::lint_buffer(
-                &doc.path,
-                doc.text.clone().into_bytes(),
-                &open,
-                self.registry,
-                &self.settings,
-            ) {
-                Ok(report) => diagnostics(&report),
+            let settings = RunSettings {
+                input: Input::Buffer {
+                    path: doc.path.clone(),
+                    content: Content::Bytes(doc.text.clone().into_bytes()),
+                    open,
+                    explicit: false,
+                },
+                config: ConfigSource::None,
+                select: Vec::new(),
+                skip: Vec::new(),
+                fail_on: None,
+                today: self.today,
+                baseline: None,
+            };
+            let mut run = match project.as_deref() {
+                Some(Ok((config, registry))) => Run::with_config(settings, Some(config), registry),
+                _ => Run::with_config(settings, None, &self.builtin),
+            };
+            match run.execute() {
+                Ok(outcome) => diagnostics(&outcome.report),
                 Err(e) => {
-                    eprintln!("iaclint: {e}");
+                    eprintln!("iaclint: {}", inert::line(&e.to_string()));
                     Vec::new()
                 }
             }
-        } else {
-            Vec::new()
         };
         let diagnostics = published.iter().map(|p| p.diagnostic.clone()).collect();
         if let Some(doc) = self.docs.get_mut(uri) {
@@ -396,9 +483,10 @@ impl Server<'_> {
                 range.get_or_insert(r);
             }
         }
+        let registry = self.registry_of(&doc.path);
         let docs: Vec<String> = rules
             .iter()
-            .filter_map(|id| self.registry.get(id))
+            .filter_map(|id| registry.get(id))
             .map(|r| inert::text(&r.docs_markdown()).into_owned())
             .collect();
         if docs.is_empty() {
@@ -452,6 +540,22 @@ impl Server<'_> {
             }));
         }
         actions
+    }
+}
+
+/// A `.iaclint.toml` that does not load, shown on the first line of each document it governs.
+fn config_error(message: &str) -> Published {
+    Published {
+        diagnostic: Diagnostic {
+            range: Range::default(),
+            severity: Some(DiagnosticSeverity::ERROR),
+            code: Some(NumberOrString::String("config-error".into())),
+            source: Some("iaclint".into()),
+            message: inert::text(message).into_owned(),
+            ..Default::default()
+        },
+        rule: None,
+        header_line: None,
     }
 }
 

@@ -211,12 +211,13 @@ impl Registry {
 
     /// The id closest to a mistyped `id` (for "did you mean"), if one is close enough.
     pub fn suggest(&self, id: &str) -> Option<&str> {
-        self.rules
-            .iter()
-            .map(|r| (edit_distance(id, r.id()), r.id()))
-            .filter(|(d, known)| *d <= 3.max(known.len() / 4))
-            .min()
-            .map(|(_, known)| known)
+        crate::suggest::closest(
+            id,
+            self.rules.iter().map(Rule::id),
+            |known| *known,
+            |known| 3.max(known.len() / 4),
+            false,
+        )
     }
 }
 
@@ -518,21 +519,6 @@ fn fence_language(format: &str) -> &'static str {
         "cdk" => "typescript",
         _ => "",
     }
-}
-
-/// Levenshtein distance, for rule-id suggestions.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
