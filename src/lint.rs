@@ -83,7 +83,8 @@ pub fn lint_filtered(
 ) -> Result<Report, LintError> {
     crate::limits::install(settings.limits);
     check_rule_ids(settings, registry)?;
-    run(load_filtered(&settings.paths, keep), registry, settings)
+    let model = load_with(&settings.paths, keep, settings.limits.file_bytes);
+    run(model, registry, settings)
 }
 
 fn check_rule_ids(settings: &Settings, registry: &Registry) -> Result<(), LintError> {
@@ -108,7 +109,8 @@ pub struct ReadError {
     pub offset: usize,
 }
 
-fn read(path: &Path) -> Result<SourceFile, Box<ReadError>> {
+/// Reads the file at `path`, at most `max` bytes.
+fn read(path: &Path, max: u64) -> Result<SourceFile, Box<ReadError>> {
     let display = discover::display_path(path);
     let err = |message: String| {
         Box::new(ReadError {
@@ -121,7 +123,6 @@ fn read(path: &Path) -> Result<SourceFile, Box<ReadError>> {
             offset: 0,
         })
     };
-    let max = crate::limits::current().file_bytes;
     let bytes =
         crate::fsread::read_regular(path, max, crate::fsread::Symlinks::Follow).map_err(|e| {
             err(match e {
@@ -195,6 +196,11 @@ pub fn load(paths: &[PathBuf]) -> Model {
 
 /// [`load`], skipping the walked files `keep` rejects (named files are always read).
 pub fn load_filtered(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> Model {
+    load_with(paths, keep, MAX_FILE_BYTES)
+}
+
+/// [`load_filtered`], reading files of at most `max_bytes`.
+fn load_with(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync), max_bytes: u64) -> Model {
     let found = discover::discover(paths);
     let (kept, dropped): (Vec<&discover::Candidate>, Vec<_>) = found
         .files
@@ -202,7 +208,7 @@ pub fn load_filtered(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -
         .partition(|c| c.explicit || keep(&c.path));
     let loaded: Vec<Result<SourceFile, Box<ReadError>>> = kept
         .par_iter()
-        .filter_map(|c| keep_template(read(&c.path), c.explicit))
+        .filter_map(|c| keep_template(read(&c.path, max_bytes), c.explicit))
         .collect();
     let mut model = model(loaded, found.errors);
     model.excluded = found.excluded + dropped.len();
@@ -507,7 +513,7 @@ pub fn lint_buffer(
         kind,
         Some(InputKind::TerraformConfig | InputKind::TerraformVars)
     ) {
-        loaded.extend(module_siblings(path, open));
+        loaded.extend(module_siblings(path, open, settings.limits.file_bytes));
     }
     let mut report = run(model(loaded, Vec::new()), registry, settings)?;
     let target = report
@@ -528,6 +534,7 @@ pub fn lint_buffer(
 fn module_siblings(
     path: &Path,
     open: &HashMap<PathBuf, String>,
+    max_bytes: u64,
 ) -> Vec<Result<SourceFile, Box<ReadError>>> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -573,7 +580,7 @@ fn module_siblings(
                     p.clone(),
                     Arc::from(text.as_str()),
                 )),
-                None => read(&p),
+                None => read(&p, max_bytes),
             }
         })
         .collect()

@@ -168,9 +168,9 @@ impl From<String> for Failure {
     }
 }
 
-impl From<config::ConfigError> for Failure {
-    fn from(e: config::ConfigError) -> Self {
-        Failure::Run(e.into())
+impl From<config::InitError> for Failure {
+    fn from(e: config::InitError) -> Self {
+        Failure::Usage(e.to_string())
     }
 }
 
@@ -270,7 +270,7 @@ fn outputs(formats: Vec<FormatSpec>, output: Option<PathBuf>) -> Result<Vec<Form
 /// `iaclint test [DIR]...`.
 fn test_rules(dirs: &[PathBuf]) -> ExitCode {
     let registry = match cwd_registry() {
-        Ok(r) => with_rule_dirs(r, dirs),
+        Ok(r) => run::with_rule_dirs(r, dirs),
         Err(e) => return fail(e),
     };
     let registry = match registry {
@@ -298,36 +298,6 @@ fn test_rules(dirs: &[PathBuf]) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
-}
-
-/// `registry` plus the rule files in `dirs` (a file it already holds, through the config's
-/// `extra-rule-dirs`, is not loaded twice).
-fn with_rule_dirs(registry: Registry, dirs: &[PathBuf]) -> Result<Registry, String> {
-    let loaded: Vec<PathBuf> = registry
-        .rules()
-        .iter()
-        .filter_map(|r| std::fs::canonicalize(&r.source).ok())
-        .collect();
-    let mut more = Vec::new();
-    for dir in dirs {
-        let entries = std::fs::read_dir(dir)
-            .map_err(|e| format!("cannot read the rule directory {}: {e}", dir.display()))?;
-        let mut names: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
-            .collect();
-        names.sort();
-        for p in names {
-            if std::fs::canonicalize(&p).is_ok_and(|c| loaded.contains(&c)) {
-                continue;
-            }
-            let text = std::fs::read_to_string(&p)
-                .map_err(|e| format!("cannot read the rule file {}: {e}", p.display()))?;
-            let file = iaclint::discover::display_path(&p);
-            more.push(iaclint::rules::load_rule(&file, &text).map_err(|e| e.to_string())?);
-        }
-    }
-    registry.with_rules(more).map_err(|e| e.to_string())
 }
 
 fn init(force: bool) -> ExitCode {

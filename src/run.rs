@@ -119,6 +119,25 @@ pub enum RunError {
         /// The run's `file-bytes`.
         limit: u64,
     },
+    /// A rule directory of `iaclint test DIR` cannot be listed.
+    #[error("cannot read the rule directory {}: {source}", .dir.display())]
+    RuleDir {
+        /// The directory.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A rule file of `iaclint test DIR` cannot be read.
+    #[error("cannot read the rule file {}: {source}", .file.display())]
+    RuleFile {
+        /// The rule file.
+        file: PathBuf,
+        /// Why.
+        source: config::TextError,
+    },
+    /// A rule file of `iaclint test DIR` does not load.
+    #[error(transparent)]
+    Rule(crate::rules::RuleError),
     /// `--write-baseline` on a run where files could not be linted.
     #[error("baseline not written: {} file(s) could not be linted", .errors.len())]
     BaselineNotWritten {
@@ -188,6 +207,35 @@ pub fn registry_for(config: Option<&Config>) -> Result<Registry, RunError> {
         }
         None => Registry::builtin().map_err(RunError::BuiltinPack),
     }
+}
+
+/// `registry` plus the rule files in `dirs` (`iaclint test DIR`); a file it already holds,
+/// through the config's `extra-rule-dirs`, is not loaded twice.
+pub fn with_rule_dirs(registry: Registry, dirs: &[PathBuf]) -> Result<Registry, RunError> {
+    let loaded: Vec<PathBuf> = registry
+        .rules()
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(&r.source).ok())
+        .collect();
+    let mut more = Vec::new();
+    for dir in dirs {
+        let names = config::rule_files(dir).map_err(|source| RunError::RuleDir {
+            dir: dir.clone(),
+            source,
+        })?;
+        for p in names {
+            if std::fs::canonicalize(&p).is_ok_and(|c| loaded.contains(&c)) {
+                continue;
+            }
+            let text = config::read_rule_file(&p).map_err(|source| RunError::RuleFile {
+                file: p.clone(),
+                source,
+            })?;
+            let file = crate::discover::display_path(&p);
+            more.push(crate::rules::load_rule(&file, &text).map_err(RunError::Rule)?);
+        }
+    }
+    registry.with_rules(more).map_err(RunError::Rule)
 }
 
 impl Run<'static> {
