@@ -1,4 +1,5 @@
-//! The `iaclint` command line: flags → settings → `lint` → renderers. Nothing else lives here.
+//! The `iaclint` command line: flags → settings → [`Run`] → renderers, and one error path
+//! ([`fail`]). Run policy (config, rule selection, baseline, exit category) lives in the library.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -82,7 +83,8 @@ struct CheckArgs {
     /// With `-`: lint stdin as if it were this file (for editors, on unsaved buffers). A `.tf`
     /// file is linted with the rest of its module (the other `.tf`/tfvars files of its directory,
     /// from disk); only the findings and errors in this file are reported, though related labels
-    /// may point at other files. Stdin is limited to 10 MiB.
+    /// may point at other files. Stdin is limited to `file-bytes` (10 MiB unless `.iaclint.toml`
+    /// raises it).
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
     /// Output format: human (default), json, sarif, github or concise (`file:line:col: severity
@@ -183,7 +185,7 @@ fn today() -> Date {
         .unwrap_or_else(Date::today)
 }
 
-/// The rules of the config in the current directory (for `rules`, `explain`, `test`, `lsp`).
+/// The rules of the config in the current directory (for `rules`, `explain`, `test`).
 fn cwd_registry() -> Result<Registry, RunError> {
     let config = run::load_config(&ConfigSource::Discover(PathBuf::from(".")))?;
     run::registry_for(config.as_ref())

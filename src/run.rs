@@ -442,3 +442,103 @@ pub fn exit_category(report: &Report, fail_on: Severity) -> Exit {
         Exit::Clean
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(input: Input, config: ConfigSource) -> RunSettings {
+        RunSettings {
+            input,
+            config,
+            select: Vec::new(),
+            skip: Vec::new(),
+            fail_on: None,
+            today: Date::parse("2026-06-01").unwrap(),
+            baseline: None,
+        }
+    }
+
+    const POLICY: &str = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    \
+        Statement = [{ Effect = \"Allow\", Action = \"*\", Resource = \"*\" }]\n  })\n}\n";
+
+    #[test]
+    fn the_config_grades_selects_and_sets_the_exit_category() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), POLICY).unwrap();
+        let toml = "fail-on = \"high\"\n[rules]\nignore = [\"iam-wildcard-action\"]\n\
+                    [rules.severity]\n\"iam-wildcard-resource\" = \"low\"\n";
+        std::fs::write(dir.path().join(config::FILE_NAME), toml).unwrap();
+        let input = Input::Paths(vec![dir.path().to_path_buf()]);
+        let mut run = Run::new(settings(input, ConfigSource::Discover(dir.path().into()))).unwrap();
+        let outcome = run.execute().unwrap();
+        let rules: Vec<(&str, Severity)> = outcome
+            .report
+            .findings
+            .iter()
+            .map(|f| (f.rule_id.as_str(), f.severity))
+            .collect();
+        assert!(
+            rules.contains(&("iam-wildcard-resource", Severity::Low)),
+            "{rules:?}"
+        );
+        assert!(
+            !rules.iter().any(|(r, _)| *r == "iam-wildcard-action"),
+            "{rules:?}"
+        );
+        // Only low findings, fail-on high.
+        assert!(rules.iter().all(|(_, s)| *s < Severity::High), "{rules:?}");
+        assert_eq!(outcome.exit, Exit::Clean);
+        // Without the config: the wildcard action is a high finding.
+        let input = Input::Paths(vec![dir.path().to_path_buf()]);
+        let outcome = Run::new(settings(input, ConfigSource::None))
+            .unwrap()
+            .execute()
+            .unwrap();
+        assert_eq!(outcome.exit, Exit::Findings);
+    }
+
+    #[test]
+    fn a_buffer_reads_stdin_up_to_the_configs_file_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(config::FILE_NAME),
+            "[limits]\nfile-bytes = 10\n",
+        )
+        .unwrap();
+        let input = Input::Buffer {
+            path: dir.path().join("main.tf"),
+            content: Content::Stdin(Box::new(std::io::Cursor::new(POLICY.as_bytes().to_vec()))),
+            open: HashMap::new(),
+            explicit: true,
+        };
+        let source = ConfigSource::Discover(dir.path().join("main.tf"));
+        let err = Run::new(settings(input, source))
+            .unwrap()
+            .execute()
+            .unwrap_err();
+        assert!(
+            matches!(err, RunError::StdinTooLarge { limit: 10 }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_cli_rules_carry_the_suggestion() {
+        let mut s = settings(Input::Paths(Vec::new()), ConfigSource::None);
+        s.select = vec!["iam-wildcard-actoin".into()];
+        let err = Run::new(s).unwrap().execute().unwrap_err();
+        match &err {
+            RunError::Lint(LintError::UnknownRule { id, suggestion }) => {
+                assert_eq!(id, "iam-wildcard-actoin");
+                assert_eq!(suggestion.as_deref(), Some("iam-wildcard-action"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            err.to_string(),
+            "unknown rule `iam-wildcard-actoin`; did you mean `iam-wildcard-action`? (run \
+             `iaclint rules` to list them)"
+        );
+    }
+}
