@@ -135,21 +135,31 @@ fn inert(e: &impl std::fmt::Display) -> String {
 /// of the files a refused baseline would miss come first, one per line.
 fn fail(e: impl Into<Failure>) -> ExitCode {
     match e.into() {
-        Failure::Run(RunError::BaselineNotWritten { errors }) => {
-            for e in &errors {
-                eprintln!(
-                    "error: {}: {}",
-                    report::inert::path(&e.path),
-                    report::inert::text(&e.message)
-                );
+        Failure::Run(e) => {
+            if let RunError::BaselineNotWritten { errors } = &e {
+                print_input_errors(errors);
             }
-            let e = RunError::BaselineNotWritten { errors };
-            eprintln!("error: {}", inert(&e));
+            print_error(&e);
         }
-        Failure::Run(e) => eprintln!("error: {}", inert(&e)),
-        Failure::Usage(e) => eprintln!("error: {}", inert(&e)),
+        Failure::Usage(e) => print_error(&e),
     }
     ExitCode::from(2)
+}
+
+/// `error: ...` on stderr, inert.
+fn print_error(e: &dyn std::fmt::Display) {
+    eprintln!("error: {}", inert(&e));
+}
+
+/// `error: path: message` on stderr for each file that could not be linted.
+fn print_input_errors(errors: &[iaclint::finding::InputError]) {
+    for e in errors {
+        eprintln!(
+            "error: {}: {}",
+            report::inert::path(&e.path),
+            report::inert::text(&e.message)
+        );
+    }
 }
 
 /// What [`fail`] prints: a run's error or a usage/IO message of the CLI itself.
@@ -330,88 +340,78 @@ fn catalog(pattern: &str, format: &str) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let command = match cli.command {
-        Command::Init { force } => return init(force),
-        Command::Check(args) => return check(args),
-        Command::Catalog { action, format } => return catalog(&action, &format),
-        Command::Test { dirs } => return test_rules(&dirs),
+    match Cli::parse().command {
+        Command::Init { force } => init(force),
+        Command::Check(args) => check(args),
+        Command::Catalog { action, format } => catalog(&action, &format),
+        Command::Test { dirs } => test_rules(&dirs),
         // Each document gets the `.iaclint.toml` of its directory.
-        Command::Lsp => {
-            return match iaclint::lsp::run(today()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: language server: {e}");
-                    ExitCode::from(1)
-                }
-            };
-        }
-        other => other,
-    };
-    // `rules` and `explain` show the rules of the config in the current directory too.
-    let registry = match cwd_registry() {
-        Ok(r) => r,
-        Err(e) => return fail(e),
-    };
-    match command {
-        Command::Rules => {
-            let mut out = io::stdout().lock();
-            let _ = writeln!(
-                out,
-                "{:<36} {:<8} {:<34} TITLE",
-                "ID", "SEVERITY", "FORMATS"
-            );
-            for r in registry.rules() {
-                let formats: Vec<&str> = r.formats().iter().map(|f| f.as_str()).collect();
-                let _ = writeln!(
-                    out,
-                    "{:<36} {:<8} {:<34} {}",
-                    r.id(),
-                    r.spec.severity.as_str(),
-                    formats.join(","),
-                    r.spec.title
-                );
+        Command::Lsp => match iaclint::lsp::run(today()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: language server: {e}");
+                ExitCode::from(1)
             }
+        },
+        // These show the rules of the config in the current directory too (and fail on it).
+        Command::Rules => cwd_registry().map_or_else(fail, |r| list_rules(&r)),
+        Command::Explain { id } => cwd_registry().map_or_else(fail, |r| explain(&r, id)),
+        Command::Debug(DebugCommand::Graph { paths }) => {
+            cwd_registry().map_or_else(fail, |_| debug_graph(&paths))
+        }
+    }
+}
+
+/// `iaclint rules`.
+fn list_rules(registry: &Registry) -> ExitCode {
+    let mut out = io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{:<36} {:<8} {:<34} TITLE",
+        "ID", "SEVERITY", "FORMATS"
+    );
+    for r in registry.rules() {
+        let formats: Vec<&str> = r.formats().iter().map(|f| f.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{:<36} {:<8} {:<34} {}",
+            r.id(),
+            r.spec.severity.as_str(),
+            formats.join(","),
+            r.spec.title
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `iaclint explain ID`.
+fn explain(registry: &Registry, id: String) -> ExitCode {
+    match registry.get(&id) {
+        Some(r) => {
+            let _ = write!(io::stdout().lock(), "{}", r.docs_markdown());
             ExitCode::SUCCESS
         }
-        Command::Explain { id } => match registry.get(&id) {
-            Some(r) => {
-                let _ = write!(io::stdout().lock(), "{}", r.docs_markdown());
-                ExitCode::SUCCESS
-            }
-            None => fail(RunError::Lint(lint::LintError::UnknownRule {
-                suggestion: registry.suggest(&id).map(str::to_string),
-                id,
-            })),
-        },
-        Command::Check(_)
-        | Command::Init { .. }
-        | Command::Catalog { .. }
-        | Command::Lsp
-        | Command::Test { .. } => {
-            unreachable!("handled above")
-        }
-        Command::Debug(DebugCommand::Graph { paths }) => {
-            let model = lint::load(&paths);
-            let mut out = io::stdout().lock();
-            if let Err(e) = iaclint::report::graph::render(&model, &mut out)
-                && e.kind() != io::ErrorKind::BrokenPipe
-            {
-                return fail(format!("cannot write the graph: {e}"));
-            }
-            for e in &model.errors {
-                eprintln!(
-                    "error: {}: {}",
-                    iaclint::report::inert::path(&e.path),
-                    iaclint::report::inert::text(&e.message)
-                );
-            }
-            if model.errors.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            }
-        }
+        None => fail(RunError::Lint(lint::LintError::UnknownRule {
+            suggestion: registry.suggest(&id).map(str::to_string),
+            id,
+        })),
+    }
+}
+
+/// `iaclint debug graph PATH...`.
+fn debug_graph(paths: &[PathBuf]) -> ExitCode {
+    let model = lint::load(paths);
+    let mut out = io::stdout().lock();
+    if let Err(e) = iaclint::report::graph::render(&model, &mut out)
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        return fail(format!("cannot write the graph: {e}"));
+    }
+    print_input_errors(&model.errors);
+    if model.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }
 
@@ -528,11 +528,11 @@ fn check(args: CheckArgs) -> ExitCode {
                 let written = report::render(o.format, report, &file_opts, &ctx, &mut buf)
                     .and_then(|()| std::fs::write(path, &buf));
                 if let Err(e) = written {
-                    eprintln!(
-                        "error: cannot write the {} report to {}: {e}",
+                    print_error(&format!(
+                        "cannot write the {} report to {}: {e}",
                         o.format.as_str(),
                         path.display()
-                    );
+                    ));
                     write_failed = true;
                 }
             }
@@ -541,7 +541,7 @@ fn check(args: CheckArgs) -> ExitCode {
                 if let Err(e) = report::render(o.format, report, &opts, &ctx, &mut out)
                     && e.kind() != io::ErrorKind::BrokenPipe
                 {
-                    eprintln!("error: cannot write the report: {e}");
+                    print_error(&format!("cannot write the report: {e}"));
                     write_failed = true;
                 }
                 let _ = out.flush();
