@@ -156,7 +156,7 @@ pub enum ConfigErrorKind {
     Limit(#[from] crate::limits::LimitError),
     /// The rules embedded in the binary do not load (a build defect).
     #[error("the built-in rule pack is broken: {0}")]
-    BuiltinPack(crate::rules::RuleError),
+    BuiltinPack(Box<crate::rules::RuleError>),
     /// An `extra-rule-dirs` directory cannot be listed.
     #[error("cannot read the rule directory {}: {source}", .dir.display())]
     RuleDir {
@@ -175,7 +175,7 @@ pub enum ConfigErrorKind {
     },
     /// A rule file of `extra-rule-dirs` does not load.
     #[error(transparent)]
-    Rule(crate::rules::RuleError),
+    Rule(Box<crate::rules::RuleError>),
     /// The file names a rule that does not exist.
     #[error(
         "unknown rule `{id}`{} (run `iaclint rules` to list them)",
@@ -488,10 +488,10 @@ impl Config {
     pub fn registry(&self) -> Result<Registry, ConfigError> {
         if self.extra_rule_dirs.is_empty() {
             return Registry::builtin()
-                .map_err(|e| self.error(None, ConfigErrorKind::BuiltinPack(e)));
+                .map_err(|e| self.error(None, ConfigErrorKind::BuiltinPack(Box::new(e))));
         }
         let mut files = crate::rules::builtin_sources()
-            .map_err(|e| self.error(None, ConfigErrorKind::BuiltinPack(e)))?;
+            .map_err(|e| self.error(None, ConfigErrorKind::BuiltinPack(Box::new(e))))?;
         for (dir, span) in &self.extra_rule_dirs {
             let names = rule_files(dir).map_err(|source| {
                 self.error(
@@ -515,7 +515,8 @@ impl Config {
                 files.push((crate::discover::display_path(&p), text));
             }
         }
-        Registry::from_sources(files).map_err(|e| self.error(None, ConfigErrorKind::Rule(e)))
+        Registry::from_sources(files)
+            .map_err(|e| self.error(None, ConfigErrorKind::Rule(Box::new(e))))
     }
 
     /// Every rule id the file names must exist in `registry`.
