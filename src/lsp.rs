@@ -10,7 +10,8 @@
 //! Each document is linted by a [`Run`] with the `.iaclint.toml` found walking up from its
 //! directory, as `iaclint check` would: rule selection, severities, include/exclude, per-path
 //! ignores, extra rule directories and limits. Configs are cached per directory and read again
-//! when a `.iaclint.toml` is saved in the editor or the client reports watched files changed. A
+//! when a `.iaclint.toml` is saved in the editor or the client reports watched files changed
+//! (clients that can watch files are asked to watch `**/.iaclint.toml`). A
 //! config that does not load is shown as a diagnostic on line 1 of each document it governs. No
 //! baseline applies (baselines are a `check` flag; the editor shows every finding).
 //!
@@ -79,6 +80,7 @@ pub fn serve(input: &mut dyn BufRead, output: &mut dyn Write, today: Date) -> Re
         today,
         projects: HashMap::new(),
         docs: HashMap::new(),
+        watch_configs: false,
     };
     let mut initialized = false;
     let mut shut_down = false;
@@ -118,6 +120,13 @@ pub fn serve(input: &mut dyn BufRead, output: &mut dyn Write, today: Date) -> Re
                         )
                     } else {
                         initialized = true;
+                        server.watch_configs = req
+                            .params
+                            .pointer(
+                                "/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration",
+                            )
+                            .and_then(serde_json::Value::as_bool)
+                            .unwrap_or(false);
                         Response::new_ok(req.id, initialize_result())
                     }
                 } else if !initialized {
@@ -231,6 +240,8 @@ struct Server<'a> {
     projects: HashMap<PathBuf, Option<std::rc::Rc<Project>>>,
     /// Open documents by URI.
     docs: HashMap<Uri, Document>,
+    /// The client can watch files for us: ask it to report `.iaclint.toml` changes.
+    watch_configs: bool,
 }
 
 impl Server<'_> {
@@ -295,6 +306,34 @@ impl Server<'_> {
                 if is_config {
                     self.reload()?;
                 }
+            }
+            "initialized" if self.watch_configs => {
+                // Saved outside the editor too: the config is read again (see `reload`).
+                let register = lsp_types::RegistrationParams {
+                    registrations: vec![lsp_types::Registration {
+                        id: "iaclint-config".into(),
+                        method: DidChangeWatchedFiles::METHOD.into(),
+                        register_options: Some(serde_json::to_value(
+                            lsp_types::DidChangeWatchedFilesRegistrationOptions {
+                                watchers: vec![lsp_types::FileSystemWatcher {
+                                    glob_pattern: lsp_types::GlobPattern::String(format!(
+                                        "**/{}",
+                                        config::FILE_NAME
+                                    )),
+                                    kind: None,
+                                }],
+                            },
+                        )?),
+                    }],
+                };
+                self.send(
+                    Request::new(
+                        RequestId::from("iaclint-watch-config".to_string()),
+                        "client/registerCapability".into(),
+                        register,
+                    )
+                    .into(),
+                )?;
             }
             DidChangeWatchedFiles::METHOD => {
                 let _: lsp_types::DidChangeWatchedFilesParams = serde_json::from_value(n.params)?;

@@ -551,7 +551,25 @@ fn lsp_honours_iaclint_toml_and_rereads_it_on_save() {
     };
 
     let mut c = Client::start();
-    c.initialize();
+    // A client that can watch files is asked to report `.iaclint.toml` changes.
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities":
+            {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}}),
+    );
+    c.notify("initialized", json!({}));
+    let register = c.recv();
+    assert_eq!(
+        register["method"], "client/registerCapability",
+        "{register}"
+    );
+    let watcher = &register["params"]["registrations"][0];
+    assert_eq!(watcher["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        watcher["registerOptions"]["watchers"][0]["globPattern"],
+        "**/.iaclint.toml"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
     c.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": bad}}),
