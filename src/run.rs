@@ -314,19 +314,37 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Lints, then applies the config's severities and per-path ignores: the report before any
-    /// baseline.
-    fn lint(&self) -> Result<Report, RunError> {
-        let mut report = match &self.settings.input {
+    /// Lints (reading stdin first when it is the input), then applies the config's severities
+    /// and per-path ignores: the report before any baseline.
+    fn lint(&mut self) -> Result<Report, RunError> {
+        let mut settings = self.lint_settings(Vec::new());
+        let config = self.config.as_deref();
+        let mut report = match &mut self.settings.input {
             Input::Paths(paths) => {
-                let settings = self.lint_settings(paths.clone());
-                let config = self.config.as_deref();
-                let keep = |p: &Path| keep(config, p);
-                lint::lint_filtered(&settings, &self.registry, &keep)?
+                settings.paths = paths.clone();
+                lint::lint_filtered(&settings, &self.registry, &|p: &Path| keep(config, p))?
             }
-            Input::Buffer { .. } => self.lint_buffer()?,
+            Input::Buffer {
+                path,
+                content,
+                open,
+                explicit,
+            } => {
+                if !*explicit && !keep(config, path) {
+                    // An editor buffer the config excludes: nothing to report.
+                    let mut report = lint::lint_sources(Vec::new(), &self.registry, &settings)?;
+                    report.excluded = 1;
+                    report
+                } else {
+                    let bytes = match content {
+                        Content::Bytes(b) => b.clone(),
+                        Content::Stdin(reader) => read_capped(reader, settings.limits.file_bytes)?,
+                    };
+                    lint::lint_buffer(path, bytes, open, &self.registry, &settings)?
+                }
+            }
         };
-        if let Some(c) = &self.config {
+        if let Some(c) = config {
             c.apply(&mut report);
         }
         Ok(report)
@@ -340,60 +358,6 @@ impl<'a> Run<'a> {
             .unwrap_or(Severity::Info)
     }
 
-    fn lint_buffer(&self) -> Result<Report, RunError> {
-        let Input::Buffer {
-            path,
-            content,
-            open,
-            explicit,
-        } = &self.settings.input
-        else {
-            unreachable!("called for buffers only");
-        };
-        let settings = self.lint_settings(Vec::new());
-        if !explicit && !keep(self.config.as_deref(), path) {
-            // An editor buffer the config excludes: nothing to report.
-            let mut report = lint::lint_sources(Vec::new(), &self.registry, &settings)?;
-            report.excluded = 1;
-            return Ok(report);
-        }
-        let bytes = match content {
-            Content::Bytes(b) => b.clone(),
-            Content::Stdin(_) => unreachable!("stdin is read in `execute`"),
-        };
-        Ok(lint::lint_buffer(
-            path,
-            bytes,
-            open,
-            &self.registry,
-            &settings,
-        )?)
-    }
-
-    /// Reads stdin (when it is the input) up to the run's `file-bytes`.
-    fn read_stdin(&mut self) -> Result<(), RunError> {
-        let limit = self
-            .config
-            .as_ref()
-            .map(|c| c.limits)
-            .unwrap_or_default()
-            .file_bytes;
-        if let Input::Buffer { content, .. } = &mut self.settings.input
-            && let Content::Stdin(reader) = content
-        {
-            let mut bytes = Vec::new();
-            reader
-                .take(limit.saturating_add(1))
-                .read_to_end(&mut bytes)
-                .map_err(RunError::Stdin)?;
-            if bytes.len() as u64 > limit {
-                return Err(RunError::StdinTooLarge { limit });
-            }
-            *content = Content::Bytes(bytes);
-        }
-        Ok(())
-    }
-
     /// Lints and returns the report (config and baseline applied) and its exit category.
     pub fn execute(&mut self) -> Result<Outcome, RunError> {
         let baseline = self
@@ -402,7 +366,6 @@ impl<'a> Run<'a> {
             .as_deref()
             .map(Baseline::load)
             .transpose()?;
-        self.read_stdin()?;
         let mut report = self.lint()?;
         if let Some(b) = &baseline {
             b.apply(&mut report);
@@ -415,7 +378,6 @@ impl<'a> Run<'a> {
     /// how many were written. A file that could not be linted is an error: the baseline would
     /// miss its findings.
     pub fn write_baseline(&mut self, path: &Path) -> Result<usize, RunError> {
-        self.read_stdin()?;
         let report = self.lint()?;
         if !report.errors.is_empty() {
             return Err(RunError::BaselineNotWritten {
@@ -426,6 +388,19 @@ impl<'a> Run<'a> {
         b.write(path)?;
         Ok(b.findings.len())
     }
+}
+
+/// All of `reader` (stdin), when it holds at most `limit` bytes.
+fn read_capped(reader: &mut dyn Read, limit: u64) -> Result<Vec<u8>, RunError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(RunError::Stdin)?;
+    if bytes.len() as u64 > limit {
+        return Err(RunError::StdinTooLarge { limit });
+    }
+    Ok(bytes)
 }
 
 fn keep(config: Option<&Config>, path: &Path) -> bool {
