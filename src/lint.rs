@@ -58,6 +58,7 @@ pub fn lint_sources(
     settings: &Settings,
 ) -> Result<Report, LintError> {
     crate::limits::install(settings.limits);
+    check_rule_ids(settings, registry)?;
     let loaded = inputs
         .into_iter()
         .filter_map(|(path, text)| {
@@ -65,8 +66,7 @@ pub fn lint_sources(
             keep_template(Ok(file), true)
         })
         .collect();
-    check_rule_ids(settings, registry)?;
-    run(model(loaded, Vec::new()), registry, settings)
+    Ok(run(model(loaded, Vec::new()), registry, settings))
 }
 
 /// Lints `settings.paths` from disk.
@@ -84,9 +84,10 @@ pub fn lint_filtered(
     crate::limits::install(settings.limits);
     check_rule_ids(settings, registry)?;
     let model = load_with(&settings.paths, keep, settings.limits.file_bytes);
-    run(model, registry, settings)
+    Ok(run(model, registry, settings))
 }
 
+/// Every `--rule`/`--skip-rule` id must exist; checked before any file is read.
 fn check_rule_ids(settings: &Settings, registry: &Registry) -> Result<(), LintError> {
     for id in settings.select.iter().chain(&settings.skip) {
         if registry.get(id).is_none() {
@@ -279,8 +280,8 @@ fn model(loaded: Vec<Result<SourceFile, Box<ReadError>>>, mut errors: Vec<InputE
     }
 }
 
-fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report, LintError> {
-    check_rule_ids(settings, registry)?;
+/// Runs the rules over `model` (the entry points checked the rule ids already).
+fn run(model: Model, registry: &Registry, settings: &Settings) -> Report {
     let Model {
         sources,
         graph,
@@ -335,7 +336,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
     errors.sort_by(|a, b| {
         (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
     });
-    Ok(Report {
+    Report {
         sources,
         findings,
         undecided,
@@ -346,7 +347,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         excluded,
         rules,
         severity_overrides: Default::default(),
-    })
+    }
 }
 
 /// Parses every file in parallel and builds one graph; parse errors go to `errors`.
@@ -515,7 +516,7 @@ pub fn lint_buffer(
     ) {
         loaded.extend(module_siblings(path, open, settings.limits.file_bytes));
     }
-    let mut report = run(model(loaded, Vec::new()), registry, settings)?;
+    let mut report = run(model(loaded, Vec::new()), registry, settings);
     let target = report
         .sources
         .iter()
