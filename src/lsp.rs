@@ -78,6 +78,7 @@ pub fn serve(input: &mut dyn BufRead, output: &mut dyn Write, today: Date) -> Re
         out: output,
         builtin: Registry::builtin()?,
         today,
+        config_of: HashMap::new(),
         projects: HashMap::new(),
         docs: HashMap::new(),
         watch_configs: false,
@@ -236,8 +237,10 @@ struct Server<'a> {
     builtin: Registry,
     /// Today, for suppression expiry.
     today: Date,
-    /// The project of each document directory seen, by directory (`None`: no config file).
-    projects: HashMap<PathBuf, Option<std::rc::Rc<Project>>>,
+    /// The `.iaclint.toml` of each document directory seen (`None`: there is none).
+    config_of: HashMap<PathBuf, Option<PathBuf>>,
+    /// Each `.iaclint.toml` read, by path.
+    projects: HashMap<PathBuf, std::rc::Rc<Project>>,
     /// Open documents by URI.
     docs: HashMap<Uri, Document>,
     /// The client can watch files for us: ask it to report `.iaclint.toml` changes.
@@ -405,6 +408,7 @@ impl Server<'_> {
 
     /// Forgets the configs read and lints every open document again.
     fn reload(&mut self) -> Result<(), BoxError> {
+        self.config_of.clear();
         self.projects.clear();
         let uris: Vec<Uri> = self.docs.keys().cloned().collect();
         for uri in uris {
@@ -415,34 +419,33 @@ impl Server<'_> {
 
     /// The project governing the directory of `path`: read on first use, then cached.
     fn project(&mut self, path: &Path) -> Option<std::rc::Rc<Project>> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        self.projects
+        let dir = doc_dir(path);
+        let found = self
+            .config_of
             .entry(dir.clone())
-            .or_insert_with(|| {
-                let found = config::find(&dir)?;
-                let project = Config::load(&found)
-                    .map_err(|e| e.to_string())
-                    .and_then(|c| {
-                        let registry =
-                            crate::run::registry_for(Some(&c)).map_err(|e| e.to_string())?;
-                        Ok((c, registry))
-                    });
-                Some(std::rc::Rc::new(project))
-            })
-            .clone()
+            .or_insert_with(|| config::find(&dir))
+            .clone()?;
+        let project = self.projects.entry(found.clone()).or_insert_with(|| {
+            let project = Config::load(&found)
+                .map_err(|e| e.to_string())
+                .and_then(|c| {
+                    let registry = crate::run::registry_for(Some(&c)).map_err(|e| e.to_string())?;
+                    Ok((c, registry))
+                });
+            std::rc::Rc::new(project)
+        });
+        Some(project.clone())
     }
 
     /// The rules that apply to the document at `path`.
     fn registry_of(&self, path: &Path) -> &Registry {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        match self.projects.get(dir) {
-            Some(Some(p)) => match p.as_ref() {
-                Ok((_, registry)) => registry,
-                Err(_) => &self.builtin,
-            },
+        let project = self
+            .config_of
+            .get(&doc_dir(path))
+            .and_then(Option::as_ref)
+            .and_then(|c| self.projects.get(c));
+        match project.map(|p| p.as_ref()) {
+            Some(Ok((_, registry))) => registry,
             _ => &self.builtin,
         }
     }
@@ -579,6 +582,14 @@ impl Server<'_> {
             }));
         }
         actions
+    }
+}
+
+/// The directory of a document (`.` for a bare file name).
+fn doc_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 
