@@ -11,17 +11,67 @@
 //! ```
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::lint::Report;
+use crate::report::Report;
 
 /// The largest baseline file read.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The baseline format version.
 pub const VERSION: u32 = 1;
+
+/// A baseline that cannot be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// The file cannot be read (missing, not a regular file, too large).
+    #[error("cannot read the baseline {}: {source}", .path.display())]
+    Read {
+        /// The baseline file.
+        path: PathBuf,
+        /// Why.
+        source: crate::fsread::ReadFailure,
+    },
+    /// The file is not UTF-8.
+    #[error("cannot read the baseline {}: not UTF-8 text", .path.display())]
+    NotUtf8 {
+        /// The baseline file.
+        path: PathBuf,
+    },
+    /// The file is not baseline JSON.
+    #[error("{}:{line}:{column}: not a baseline file: {source}", .path.display())]
+    Invalid {
+        /// The baseline file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
+    /// Another format version.
+    #[error(
+        "{}: baseline version {found} is not supported (expected {VERSION})",
+        .path.display()
+    )]
+    Version {
+        /// The baseline file.
+        path: PathBuf,
+        /// The version it has.
+        found: u32,
+    },
+    /// The file cannot be written.
+    #[error("cannot write the baseline {}: {source}", .path.display())]
+    Write {
+        /// The baseline file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
 
 /// A baseline file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,35 +125,40 @@ impl Baseline {
     }
 
     /// Reads a baseline file; a missing file, invalid JSON or another version is an error.
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let shown = path.display();
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let bytes = crate::fsread::read_regular(path, MAX_BYTES, crate::fsread::Symlinks::Follow)
-            .map_err(|e| format!("cannot read the baseline {shown}: {e}"))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| format!("cannot read the baseline {shown}: not UTF-8 text"))?;
-        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{shown}:{}:{}: not a baseline file: {e}",
-                e.line(),
-                // serde_json says column 0 for an error before the first character of a line.
-                e.column().max(1)
-            )
+            .map_err(|source| BaselineError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| BaselineError::NotUtf8 {
+            path: path.to_path_buf(),
+        })?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Invalid {
+            path: path.to_path_buf(),
+            line: e.line(),
+            // serde_json says column 0 for an error before the first character of a line.
+            column: e.column().max(1),
+            source: e,
         })?;
         if b.version != VERSION {
-            return Err(format!(
-                "{shown}: baseline version {} is not supported (expected {VERSION})",
-                b.version
-            ));
+            return Err(BaselineError::Version {
+                path: path.to_path_buf(),
+                found: b.version,
+            });
         }
         Ok(b)
     }
 
     /// Writes the baseline as pretty JSON with a trailing newline.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let mut text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+    pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
+        let write_error = |source| BaselineError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut text = serde_json::to_string_pretty(self).map_err(|e| write_error(e.into()))?;
         text.push('\n');
-        std::fs::write(path, text)
-            .map_err(|e| format!("cannot write the baseline {}: {e}", path.display()))
+        std::fs::write(path, text).map_err(write_error)
     }
 
     /// Drops the findings of `report` this baseline lists and counts them in

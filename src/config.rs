@@ -109,8 +109,8 @@ struct RawPerPath {
 }
 
 /// A configuration mistake, located in the config file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", location(.path, *.line, *.column))]
+#[derive(Debug, thiserror::Error)]
+#[error("{}{kind}", location(.path, *.line, *.column))]
 pub struct ConfigError {
     /// The config file as given or found.
     pub path: String,
@@ -119,7 +119,104 @@ pub struct ConfigError {
     /// 1-based column (in characters).
     pub column: usize,
     /// What is wrong.
-    pub message: String,
+    pub kind: ConfigErrorKind,
+}
+
+/// What is wrong with a config file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigErrorKind {
+    /// The file cannot be read.
+    #[error("cannot read the config file: {0}")]
+    Read(TextError),
+    /// Not TOML, or a key or value the format does not have (the TOML parser's message).
+    #[error("{0}")]
+    Toml(String),
+    /// A glob that does not compile.
+    #[error("bad glob `{glob}`: {reason}")]
+    Glob {
+        /// The glob as written.
+        glob: String,
+        /// Why.
+        reason: globset::ErrorKind,
+    },
+    /// A set of globs that does not compile.
+    #[error("bad glob: {0}")]
+    GlobSet(globset::Error),
+    /// Not a severity name.
+    #[error("{0}")]
+    Severity(String),
+    /// A negative limit.
+    #[error("`{key}` must be at least 1")]
+    Negative {
+        /// The limit's key.
+        key: String,
+    },
+    /// A limit that cannot be set.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
+    /// The rules embedded in the binary do not load (a build defect).
+    #[error("the built-in rule pack is broken: {0}")]
+    BuiltinPack(Box<crate::rules::RuleError>),
+    /// An `extra-rule-dirs` directory cannot be listed.
+    #[error("cannot read the rule directory {}: {source}", .dir.display())]
+    RuleDir {
+        /// The directory.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A rule file of `extra-rule-dirs` cannot be read.
+    #[error("cannot read the rule file {}: {source}", .file.display())]
+    RuleFile {
+        /// The rule file.
+        file: PathBuf,
+        /// Why.
+        source: TextError,
+    },
+    /// A rule file of `extra-rule-dirs` does not load.
+    #[error(transparent)]
+    Rule(Box<crate::rules::RuleError>),
+    /// The file names a rule that does not exist.
+    #[error(
+        "unknown rule `{id}`{} (run `iaclint rules` to list them)",
+        crate::suggest::did_you_mean(.suggestion.as_deref())
+    )]
+    UnknownRule {
+        /// The id as written.
+        id: String,
+        /// The closest known id, when one is close.
+        suggestion: Option<String>,
+    },
+}
+
+/// A text file (config, rule file) that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum TextError {
+    /// Not read (missing, not a regular file, too large).
+    #[error(transparent)]
+    Read(#[from] crate::fsread::ReadFailure),
+    /// Not UTF-8.
+    #[error("not UTF-8 text: invalid byte at offset {offset}")]
+    NotUtf8 {
+        /// Where the first invalid byte is.
+        offset: usize,
+    },
+}
+
+/// `iaclint init` could not write the config.
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    /// There is one already (and no `--force`).
+    #[error("{} already exists; use --force to overwrite it", crate::discover::display_path(.0))]
+    Exists(PathBuf),
+    /// Writing failed.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 fn location(path: &str, line: usize, column: usize) -> String {
@@ -214,15 +311,26 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The text of the regular file at `path`, at most `limit` bytes of UTF-8.
-fn read_text(path: &Path, limit: u64) -> Result<String, String> {
-    let bytes = crate::fsread::read_regular(path, limit, crate::fsread::Symlinks::Follow)
-        .map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text: invalid byte at offset {}",
-            e.utf8_error().valid_up_to()
-        )
+fn read_text(path: &Path, limit: u64) -> Result<String, TextError> {
+    let bytes = crate::fsread::read_regular(path, limit, crate::fsread::Symlinks::Follow)?;
+    String::from_utf8(bytes).map_err(|e| TextError::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// The rule files (`*.yml`, `*.yaml`) of `dir`, sorted.
+pub fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// The text of rule file `path` (at most the default `file-bytes`).
+pub fn read_rule_file(path: &Path) -> Result<String, TextError> {
+    read_text(path, crate::lint::MAX_FILE_BYTES)
 }
 
 impl Config {
@@ -233,7 +341,7 @@ impl Config {
             path: crate::discover::display_path(path),
             line: 0,
             column: 0,
-            message: format!("cannot read the config file: {e}"),
+            kind: ConfigErrorKind::Read(e),
         })?;
         Config::parse(path, &text)
     }
@@ -241,17 +349,21 @@ impl Config {
     /// Parses config `text` that lives at `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let display = crate::discover::display_path(path);
-        let at = |span: Option<Range<usize>>, message: String| {
+        let at = |span: Option<Range<usize>>, kind: ConfigErrorKind| {
             let (line, column) = span.map(|s| line_column(text, s.start)).unwrap_or((0, 0));
             ConfigError {
                 path: display.clone(),
                 line,
                 column,
-                message,
+                kind,
             }
         };
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| at(e.span(), e.message().trim_end().to_string()))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            at(
+                e.span(),
+                ConfigErrorKind::Toml(e.message().trim_end().to_string()),
+            )
+        })?;
         let dir = absolute(path)
             .parent()
             .map(Path::to_path_buf)
@@ -265,19 +377,26 @@ impl Config {
                     .map_err(|e| {
                         at(
                             Some(g.span()),
-                            format!("bad glob `{}`: {}", g.get_ref(), e.kind()),
+                            ConfigErrorKind::Glob {
+                                glob: g.get_ref().clone(),
+                                reason: e.kind().clone(),
+                            },
                         )
                     })?;
                 b.add(glob);
             }
-            let set = b.build().map_err(|e| at(None, format!("bad glob: {e}")))?;
+            let set = b
+                .build()
+                .map_err(|e| at(None, ConfigErrorKind::GlobSet(e)))?;
             Ok(Globs {
                 set,
                 len: list.len(),
             })
         };
         let severity = |s: &Spanned<String>| -> Result<Severity, ConfigError> {
-            s.get_ref().parse().map_err(|m| at(Some(s.span()), m))
+            s.get_ref()
+                .parse()
+                .map_err(|m| at(Some(s.span()), ConfigErrorKind::Severity(m)))
         };
         let mut rule_refs = Vec::new();
         let mut ids = |list: &[Spanned<String>]| -> Vec<String> {
@@ -307,16 +426,18 @@ impl Config {
             let v = u64::try_from(*value.get_ref()).map_err(|_| {
                 at(
                     Some(value.span()),
-                    format!("`{}` must be at least 1", key.get_ref()),
+                    ConfigErrorKind::Negative {
+                        key: key.get_ref().clone(),
+                    },
                 )
             })?;
-            limits.set(key.get_ref(), v).map_err(|m| {
+            limits.set(key.get_ref(), v).map_err(|e| {
                 let span = if crate::limits::Limits::KEYS.contains(&key.get_ref().as_str()) {
                     value.span()
                 } else {
                     key.span()
                 };
-                at(Some(span), m)
+                at(Some(span), e.into())
             })?;
         }
         Ok(Config {
@@ -340,7 +461,7 @@ impl Config {
         })
     }
 
-    fn error(&self, span: Option<Range<usize>>, message: String) -> ConfigError {
+    fn error(&self, span: Option<Range<usize>>, kind: ConfigErrorKind) -> ConfigError {
         let (line, column) = span
             .map(|s| line_column(&self.text, s.start))
             .unwrap_or((0, 0));
@@ -348,7 +469,7 @@ impl Config {
             path: crate::discover::display_path(&self.path),
             line,
             column,
-            message,
+            kind,
         }
     }
 
@@ -357,46 +478,47 @@ impl Config {
     pub fn registry(&self) -> Result<Registry, ConfigError> {
         if self.extra_rule_dirs.is_empty() {
             return Registry::builtin()
-                .map_err(|e| self.error(None, format!("the built-in rule pack is broken: {e}")));
+                .map_err(|e| self.error(None, ConfigErrorKind::BuiltinPack(Box::new(e))));
         }
         let mut files = crate::rules::builtin_sources()
-            .map_err(|e| self.error(None, format!("the built-in rule pack is broken: {e}")))?;
+            .map_err(|e| self.error(None, ConfigErrorKind::BuiltinPack(Box::new(e))))?;
         for (dir, span) in &self.extra_rule_dirs {
-            let entries = std::fs::read_dir(dir).map_err(|e| {
+            let names = rule_files(dir).map_err(|source| {
                 self.error(
                     Some(span.clone()),
-                    format!("cannot read the rule directory {}: {e}", dir.display()),
+                    ConfigErrorKind::RuleDir {
+                        dir: dir.clone(),
+                        source,
+                    },
                 )
             })?;
-            let mut names: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
-                .collect();
-            names.sort();
             for p in names {
-                let text = read_text(&p, crate::lint::MAX_FILE_BYTES).map_err(|e| {
+                let text = read_rule_file(&p).map_err(|source| {
                     self.error(
                         Some(span.clone()),
-                        format!("cannot read the rule file {}: {e}", p.display()),
+                        ConfigErrorKind::RuleFile {
+                            file: p.clone(),
+                            source,
+                        },
                     )
                 })?;
                 files.push((crate::discover::display_path(&p), text));
             }
         }
-        Registry::from_sources(files).map_err(|e| self.error(None, e.to_string()))
+        Registry::from_sources(files)
+            .map_err(|e| self.error(None, ConfigErrorKind::Rule(Box::new(e))))
     }
 
     /// Every rule id the file names must exist in `registry`.
     pub fn check_rule_ids(&self, registry: &Registry) -> Result<(), ConfigError> {
         for (id, span) in &self.rule_refs {
             if registry.get(id).is_none() {
-                let hint = registry
-                    .suggest(id)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
                 return Err(self.error(
                     Some(span.clone()),
-                    format!("unknown rule `{id}`{hint} (run `iaclint rules` to list them)"),
+                    ConfigErrorKind::UnknownRule {
+                        id: id.clone(),
+                        suggestion: registry.suggest(id).map(str::to_string),
+                    },
                 ));
             }
         }
@@ -476,15 +598,15 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// Writes [`TEMPLATE`] to `dir/.iaclint.toml`; refuses to overwrite an existing file unless
 /// `force`. Returns the path written.
-pub fn init(dir: &Path, force: bool) -> Result<PathBuf, String> {
+pub fn init(dir: &Path, force: bool) -> Result<PathBuf, InitError> {
     let path = dir.join(FILE_NAME);
     if path.exists() && !force {
-        return Err(format!(
-            "{} already exists; use --force to overwrite it",
-            crate::discover::display_path(&path)
-        ));
+        return Err(InitError::Exists(path));
     }
-    std::fs::write(&path, TEMPLATE).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::write(&path, TEMPLATE).map_err(|source| InitError::Write {
+        path: path.clone(),
+        source,
+    })?;
     Ok(path)
 }
 
@@ -522,7 +644,10 @@ mod tests {
         assert_eq!((e.line, e.column), (1, 1), "{e}");
         let e = parse("[rules.severity]\n\"iam-wildcard-action\" = \"severe\"\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 25), "{e}");
-        assert!(e.message.contains("unknown severity `severe`"), "{e}");
+        assert!(
+            matches!(&e.kind, ConfigErrorKind::Severity(m) if m.contains("unknown severity `severe`")),
+            "{e}"
+        );
         let e = parse("exclude = [\"a/[b\"]\n").unwrap_err();
         assert_eq!((e.line, e.column), (1, 12), "{e}");
         let c = parse("[rules]\nignore = [\"iam-wildcard-actoin\"]\n").unwrap();
@@ -534,9 +659,12 @@ mod tests {
             "{e}"
         );
         assert!(
-            e.message.contains("did you mean `iam-wildcard-action`"),
-            "{e}"
+            matches!(&e.kind, ConfigErrorKind::UnknownRule { id, suggestion }
+                if id == "iam-wildcard-actoin"
+                    && suggestion.as_deref() == Some("iam-wildcard-action")),
+            "{e:?}"
         );
+        assert!(e.to_string().contains("did you mean `iam-wildcard-action`"));
     }
 
     #[test]
@@ -546,7 +674,10 @@ mod tests {
         assert_eq!(c.limits.string_bytes, 1000);
         let e = parse("[limits]\nstring-bytez = 3\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 1), "{e}");
-        assert!(e.message.contains("unknown limit `string-bytez`"), "{e}");
+        assert!(
+            matches!(&e.kind, ConfigErrorKind::Limit(crate::limits::LimitError::UnknownKey { key }) if key == "string-bytez"),
+            "{e:?}"
+        );
         let e = parse("[limits]\nnesting-depth = 100000\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 17), "{e}");
         let e = parse("[limits]\neval-bytes = -1\n").unwrap_err();

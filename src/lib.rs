@@ -17,7 +17,8 @@
 //! - [`suppress`] reads suppressions (comments, CloudFormation metadata) into the data of
 //!   [`suppression`], which the graph carries; [`config`] and [`baseline`] also decide what is
 //!   reported; [`filepath`] holds the path helpers discovery, config and renderers share;
-//! - [`report`] renders findings; [`lint`] runs the whole pipeline; [`lsp`] serves editors.
+//! - [`report`] renders findings; [`lint`] runs the whole pipeline; [`run`] is one run as the
+//!   CLI and [`lsp`] (which serves editors) do it: config, rule selection, baseline, exit category.
 
 #![warn(missing_docs)]
 
@@ -43,7 +44,9 @@ pub mod path;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod source;
+pub mod suggest;
 pub mod suppress;
 pub mod suppression;
 pub mod syntax;

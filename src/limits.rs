@@ -30,9 +30,11 @@
 //! next to the 10 MiB files themselves. Raising a per-file limit raises the total by the thread
 //! count; lower `RAYON_NUM_THREADS` when you raise them.
 //!
-//! The limits of a run are installed for the process when the run starts ([`install`]): the CLI
-//! and the language server run one lint at a time, and parsers read them once per file
-//! ([`current`]).
+//! The limits of a run come in its settings ([`crate::lint::Settings::limits`], from the
+//! config): the engine and the file reader take them from there. The front ends' parsers and
+//! evaluators still read them from a process-wide value ([`current`]), installed by the lint entry
+//! points from those settings when a run starts ([`install`]); the CLI and the language server run
+//! one lint at a time.
 
 use std::sync::RwLock;
 
@@ -89,21 +91,24 @@ impl Limits {
         "related-labels",
     ];
 
-    /// Sets the limit named by config `key` to `value`; an error message when the key is unknown
-    /// or the value is out of range.
-    pub fn set(&mut self, key: &str, value: u64) -> Result<(), String> {
-        let as_usize = |v: u64| usize::try_from(v).map_err(|_| format!("`{key}` is too large"));
+    /// Sets the limit named by config `key` to `value`; an error when the key is unknown or the
+    /// value is out of range.
+    pub fn set(&mut self, key: &str, value: u64) -> Result<(), LimitError> {
+        let as_usize = |v: u64| {
+            usize::try_from(v).map_err(|_| LimitError::TooLarge {
+                key: key.to_string(),
+            })
+        };
         if value == 0 {
-            return Err(format!("`{key}` must be at least 1"));
+            return Err(LimitError::Zero {
+                key: key.to_string(),
+            });
         }
         match key {
             "file-bytes" => self.file_bytes = value,
             "nesting-depth" => {
                 if value > MAX_NESTING_DEPTH as u64 {
-                    return Err(format!(
-                        "`nesting-depth` can be at most {MAX_NESTING_DEPTH} (deeper nesting could \
-                         overflow the stack)"
-                    ));
+                    return Err(LimitError::NestingDepth);
                 }
                 self.nesting_depth = as_usize(value)?;
             }
@@ -113,23 +118,53 @@ impl Limits {
             "eval-values" => self.eval_values = as_usize(value)?,
             "reference-depth" => {
                 if value > MAX_REFERENCE_DEPTH as u64 {
-                    return Err(format!(
-                        "`reference-depth` can be at most {MAX_REFERENCE_DEPTH} (each hop is a \
-                         recursive check)"
-                    ));
+                    return Err(LimitError::ReferenceDepth);
                 }
                 self.reference_depth = as_usize(value)?;
             }
             "related-labels" => self.related_labels = as_usize(value)?,
             _ => {
-                return Err(format!(
-                    "unknown limit `{key}` (known: {})",
-                    Limits::KEYS.join(", ")
-                ));
+                return Err(LimitError::UnknownKey {
+                    key: key.to_string(),
+                });
             }
         }
         Ok(())
     }
+}
+
+/// A `[limits]` entry that cannot be set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    /// No limit has this key.
+    #[error("unknown limit `{key}` (known: {})", Limits::KEYS.join(", "))]
+    UnknownKey {
+        /// The key as written.
+        key: String,
+    },
+    /// Zero (or negative) for a limit.
+    #[error("`{key}` must be at least 1")]
+    Zero {
+        /// The key.
+        key: String,
+    },
+    /// More than this platform's `usize`.
+    #[error("`{key}` is too large")]
+    TooLarge {
+        /// The key.
+        key: String,
+    },
+    /// `nesting-depth` above [`MAX_NESTING_DEPTH`].
+    #[error(
+        "`nesting-depth` can be at most {MAX_NESTING_DEPTH} (deeper nesting could overflow the \
+         stack)"
+    )]
+    NestingDepth,
+    /// `reference-depth` above [`MAX_REFERENCE_DEPTH`].
+    #[error(
+        "`reference-depth` can be at most {MAX_REFERENCE_DEPTH} (each hop is a recursive check)"
+    )]
+    ReferenceDepth,
 }
 
 impl Default for Limits {
@@ -170,16 +205,24 @@ mod tests {
         let mut l = Limits::default();
         l.set("related-labels", 5).unwrap();
         assert_eq!(l.related_labels, 5);
+        assert_eq!(l.set("nesting-depth", 129), Err(LimitError::NestingDepth));
         assert!(
             l.set("nesting-depth", 129)
                 .unwrap_err()
+                .to_string()
                 .contains("at most 128")
         );
-        assert!(l.set("string-bytes", 0).unwrap_err().contains("at least 1"));
         assert!(
-            l.set("bogus", 1)
+            l.set("string-bytes", 0)
                 .unwrap_err()
-                .contains("unknown limit `bogus`")
+                .to_string()
+                .contains("at least 1")
+        );
+        assert_eq!(
+            l.set("bogus", 1),
+            Err(LimitError::UnknownKey {
+                key: "bogus".into()
+            })
         );
         for k in Limits::KEYS {
             l.set(k, 1).unwrap();

@@ -30,42 +30,27 @@ pub struct Settings {
     pub skip: Vec<String>,
     /// Work bounds for hostile input (`[limits]` in `.iaclint.toml`).
     pub limits: crate::limits::Limits,
+    /// Today, for suppression expiry (`None`: the system clock).
+    pub today: Option<crate::suppress::Date>,
 }
 
 /// A configuration mistake that stops the run before any file is read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LintError {
     /// `--rule`/`--skip-rule` named a rule that does not exist.
-    #[error("unknown rule `{0}`{1} (run `iaclint rules` to list them)")]
-    UnknownRule(String, String),
+    #[error(
+        "unknown rule `{id}`{} (run `iaclint rules` to list them)",
+        crate::suggest::did_you_mean(.suggestion.as_deref())
+    )]
+    UnknownRule {
+        /// The id as given.
+        id: String,
+        /// The closest known id, when one is close.
+        suggestion: Option<String>,
+    },
 }
 
-/// Everything a run produced.
-#[derive(Debug)]
-pub struct Report {
-    /// Every file read.
-    pub sources: Sources,
-    /// Findings, sorted by file, line, column, rule.
-    pub findings: Vec<Finding>,
-    /// Checks that needed a value iaclint cannot know (no finding; shown by `--verbose`).
-    pub undecided: Vec<crate::engine::Undecided>,
-    /// Findings silenced by a suppression with a reason.
-    pub suppressed: usize,
-    /// Findings dropped because a baseline (`--baseline`) lists them.
-    pub baselined: usize,
-    /// Files that could not be read or parsed, sorted by path.
-    pub errors: Vec<InputError>,
-    /// Number of files linted (read successfully or not).
-    pub files: usize,
-    /// Walked files left out by ignore files (`.gitignore`, `.ignore`, `info/exclude`; never a
-    /// tracked file) or by the config's `include`/`exclude`.
-    pub excluded: usize,
-    /// Ids of the rules that ran (the `--rule`/`--skip-rule` selection), in registry order.
-    pub rules: Vec<String>,
-    /// Per-rule severities that replace the rule's own (from the configuration); renderers that
-    /// describe rules (SARIF) use them too.
-    pub severity_overrides: std::collections::BTreeMap<String, crate::finding::Severity>,
-}
+pub use crate::report::Report;
 
 /// In-memory input: `(display path, text)` pairs, for tests and the rule harness.
 pub fn lint_sources(
@@ -74,6 +59,7 @@ pub fn lint_sources(
     settings: &Settings,
 ) -> Result<Report, LintError> {
     crate::limits::install(settings.limits);
+    check_rule_ids(settings, registry)?;
     let loaded = inputs
         .into_iter()
         .filter_map(|(path, text)| {
@@ -81,8 +67,7 @@ pub fn lint_sources(
             keep_template(Ok(file), true)
         })
         .collect();
-    check_rule_ids(settings, registry)?;
-    run(model(loaded, Vec::new()), registry, settings)
+    Ok(run(model(loaded, Vec::new()), registry, settings))
 }
 
 /// Lints `settings.paths` from disk.
@@ -99,19 +84,18 @@ pub fn lint_filtered(
 ) -> Result<Report, LintError> {
     crate::limits::install(settings.limits);
     check_rule_ids(settings, registry)?;
-    run(load_filtered(&settings.paths, keep), registry, settings)
+    let model = load_with(&settings.paths, keep, settings.limits.file_bytes);
+    Ok(run(model, registry, settings))
 }
 
+/// Every `--rule`/`--skip-rule` id must exist; checked before any file is read.
 fn check_rule_ids(settings: &Settings, registry: &Registry) -> Result<(), LintError> {
     for id in settings.select.iter().chain(&settings.skip) {
         if registry.get(id).is_none() {
-            return Err(LintError::UnknownRule(
-                id.clone(),
-                registry
-                    .suggest(id)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default(),
-            ));
+            return Err(LintError::UnknownRule {
+                id: id.clone(),
+                suggestion: registry.suggest(id).map(str::to_string),
+            });
         }
     }
     Ok(())
@@ -127,7 +111,8 @@ pub struct ReadError {
     pub offset: usize,
 }
 
-fn read(path: &Path) -> Result<SourceFile, Box<ReadError>> {
+/// Reads the file at `path`, at most `max` bytes.
+fn read(path: &Path, max: u64) -> Result<SourceFile, Box<ReadError>> {
     let display = discover::display_path(path);
     let err = |message: String| {
         Box::new(ReadError {
@@ -140,7 +125,6 @@ fn read(path: &Path) -> Result<SourceFile, Box<ReadError>> {
             offset: 0,
         })
     };
-    let max = crate::limits::current().file_bytes;
     let bytes =
         crate::fsread::read_regular(path, max, crate::fsread::Symlinks::Follow).map_err(|e| {
             err(match e {
@@ -214,6 +198,11 @@ pub fn load(paths: &[PathBuf]) -> Model {
 
 /// [`load`], skipping the walked files `keep` rejects (named files are always read).
 pub fn load_filtered(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> Model {
+    load_with(paths, keep, MAX_FILE_BYTES)
+}
+
+/// [`load_filtered`], reading files of at most `max_bytes`.
+fn load_with(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync), max_bytes: u64) -> Model {
     let found = discover::discover(paths);
     let (kept, dropped): (Vec<&discover::Candidate>, Vec<_>) = found
         .files
@@ -221,7 +210,7 @@ pub fn load_filtered(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -
         .partition(|c| c.explicit || keep(&c.path));
     let loaded: Vec<Result<SourceFile, Box<ReadError>>> = kept
         .par_iter()
-        .filter_map(|c| keep_template(read(&c.path), c.explicit))
+        .filter_map(|c| keep_template(read(&c.path, max_bytes), c.explicit))
         .collect();
     let mut model = model(loaded, found.errors);
     model.excluded = found.excluded + dropped.len();
@@ -292,8 +281,8 @@ fn model(loaded: Vec<Result<SourceFile, Box<ReadError>>>, mut errors: Vec<InputE
     }
 }
 
-fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report, LintError> {
-    check_rule_ids(settings, registry)?;
+/// Runs the rules over `model` (the entry points checked the rule ids already).
+fn run(model: Model, registry: &Registry, settings: &Settings) -> Report {
     let Model {
         sources,
         graph,
@@ -302,7 +291,8 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         files,
         excluded,
     } = model;
-    let engine = Engine::new(&sources, &graph, &policies);
+    let today = settings.today.unwrap_or_else(crate::suppress::Date::today);
+    let engine = Engine::new(&sources, &graph, &policies, today, settings.limits);
     let enabled = |r: &crate::rules::Rule| {
         (settings.select.is_empty() || settings.select.iter().any(|s| s == r.id()))
             && !settings.skip.iter().any(|s| s == r.id())
@@ -347,7 +337,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
     errors.sort_by(|a, b| {
         (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
     });
-    Ok(Report {
+    Report {
         sources,
         findings,
         undecided,
@@ -358,7 +348,7 @@ fn run(model: Model, registry: &Registry, settings: &Settings) -> Result<Report,
         excluded,
         rules,
         severity_overrides: Default::default(),
-    })
+    }
 }
 
 /// Parses every file in parallel and builds one graph (each front end building its units, see
@@ -429,9 +419,9 @@ pub fn lint_buffer(
     if let Some(fe) = front_end
         && fe.unit() == Unit::Directory
     {
-        loaded.extend(module_siblings(path, open, fe));
+        loaded.extend(module_siblings(path, open, fe, settings.limits.file_bytes));
     }
-    let mut report = run(model(loaded, Vec::new()), registry, settings)?;
+    let mut report = run(model(loaded, Vec::new()), registry, settings);
     let target = report
         .sources
         .iter()
@@ -452,6 +442,7 @@ fn module_siblings(
     path: &Path,
     open: &HashMap<PathBuf, String>,
     fe: &dyn FrontEnd,
+    max_bytes: u64,
 ) -> Vec<Result<SourceFile, Box<ReadError>>> {
     let same = |p: &Path| FRONT_ENDS.walked(p).is_some_and(|f| f.name() == fe.name());
     let dir = match path.parent() {
@@ -490,7 +481,7 @@ fn module_siblings(
                     p.clone(),
                     Arc::from(text.as_str()),
                 )),
-                None => read(&p),
+                None => read(&p, max_bytes),
             }
         })
         .collect()

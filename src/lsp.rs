@@ -7,6 +7,14 @@
 //! Findings and parse errors become diagnostics; hover on one shows the rule's documentation; a
 //! code action inserts a suppression comment above it (HCL and YAML; JSON has no comments).
 //!
+//! Each document is linted by a [`Run`] with the `.iaclint.toml` found walking up from its
+//! directory, as `iaclint check` would: rule selection, severities, include/exclude, per-path
+//! ignores, extra rule directories and limits. Configs are cached per directory and read again
+//! when a `.iaclint.toml` is saved in the editor or the client reports watched files changed
+//! (clients that can watch files are asked to watch `**/.iaclint.toml`). A
+//! config that does not load is shown as a diagnostic on line 1 of each document it governs. No
+//! baseline applies (baselines are a `check` flag; the editor shows every finding).
+//!
 //! Positions: LSP counts columns in UTF-16 code units, iaclint in bytes; the conversion is here.
 
 use std::collections::HashMap;
@@ -17,8 +25,8 @@ use std::str::FromStr;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
 use lsp_types::{
@@ -32,13 +40,16 @@ use lsp_types::{
     WorkspaceEdit,
 };
 
+use crate::config::{self, Config};
 use crate::finding::Severity;
 use crate::frontend::Unit;
 use crate::inputs::FRONT_ENDS;
-use crate::lint::{self, Settings};
+use crate::lint;
 use crate::report::inert;
 use crate::rules::Registry;
+use crate::run::{ConfigSource, Content, Input, Run, RunSettings};
 use crate::source::{SourceFile, Span};
+use crate::suppress::Date;
 use transport::Frame;
 
 mod transport;
@@ -47,10 +58,11 @@ type BoxError = Box<dyn Error + Send + Sync>;
 
 /// Serves one client on stdin/stdout until `exit` or the end of input. An `exit` without
 /// `shutdown` first is an error (the process should then exit with 1, says the protocol).
-pub fn run(registry: &Registry) -> Result<(), BoxError> {
+/// `today` decides which suppressions expired.
+pub fn run(today: Date) -> Result<(), BoxError> {
     let stdin = io::stdin();
     let stdout = io::stdout();
-    serve(&mut stdin.lock(), &mut stdout.lock(), registry)
+    serve(&mut stdin.lock(), &mut stdout.lock(), today)
 }
 
 /// JSON-RPC error codes iaclint answers with.
@@ -61,16 +73,15 @@ const INVALID_REQUEST: i32 = -32600;
 /// Malformed input (bad framing, a body that is not JSON or not JSON-RPC, a message over
 /// [`transport::MAX_MESSAGE_BYTES`], bad parameters) is answered with a JSON-RPC error or
 /// logged to stderr, and the server goes on.
-pub fn serve(
-    input: &mut dyn BufRead,
-    output: &mut dyn Write,
-    registry: &Registry,
-) -> Result<(), BoxError> {
+pub fn serve(input: &mut dyn BufRead, output: &mut dyn Write, today: Date) -> Result<(), BoxError> {
     let mut server = Server {
         out: output,
-        registry,
-        settings: Settings::default(),
+        builtin: Registry::builtin()?,
+        today,
+        config_of: HashMap::new(),
+        projects: HashMap::new(),
         docs: HashMap::new(),
+        watch_configs: false,
     };
     let mut initialized = false;
     let mut shut_down = false;
@@ -110,6 +121,13 @@ pub fn serve(
                         )
                     } else {
                         initialized = true;
+                        server.watch_configs = req
+                            .params
+                            .pointer(
+                                "/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration",
+                            )
+                            .and_then(serde_json::Value::as_bool)
+                            .unwrap_or(false);
                         Response::new_ok(req.id, initialize_result())
                     }
                 } else if !initialized {
@@ -209,12 +227,24 @@ struct Published {
     header_line: Option<u32>,
 }
 
+/// The `.iaclint.toml` that governs a directory, with the rules it loads; or why it does not
+/// load.
+type Project = Result<(Config, Registry), String>;
+
 struct Server<'a> {
     out: &'a mut dyn Write,
-    registry: &'a Registry,
-    settings: Settings,
+    /// The rules of a document no `.iaclint.toml` governs.
+    builtin: Registry,
+    /// Today, for suppression expiry.
+    today: Date,
+    /// The `.iaclint.toml` of each document directory seen (`None`: there is none).
+    config_of: HashMap<PathBuf, Option<PathBuf>>,
+    /// Each `.iaclint.toml` read, by path.
+    projects: HashMap<PathBuf, std::rc::Rc<Project>>,
     /// Open documents by URI.
     docs: HashMap<Uri, Document>,
+    /// The client can watch files for us: ask it to report `.iaclint.toml` changes.
+    watch_configs: bool,
 }
 
 impl Server<'_> {
@@ -266,12 +296,51 @@ impl Server<'_> {
             DidSaveTextDocument::METHOD => {
                 let p: DidSaveTextDocumentParams = serde_json::from_value(n.params)?;
                 let uri = p.text_document.uri;
+                let is_config = uri_to_path(&uri)
+                    .is_some_and(|p| p.file_name().is_some_and(|n| n == config::FILE_NAME));
                 if let Some(doc) = self.docs.get_mut(&uri) {
                     if let Some(text) = p.text {
                         doc.text = text;
                     }
-                    self.changed(&uri)?;
+                    if !is_config {
+                        self.changed(&uri)?;
+                    }
                 }
+                if is_config {
+                    self.reload()?;
+                }
+            }
+            "initialized" if self.watch_configs => {
+                // Saved outside the editor too: the config is read again (see `reload`).
+                let register = lsp_types::RegistrationParams {
+                    registrations: vec![lsp_types::Registration {
+                        id: "iaclint-config".into(),
+                        method: DidChangeWatchedFiles::METHOD.into(),
+                        register_options: Some(serde_json::to_value(
+                            lsp_types::DidChangeWatchedFilesRegistrationOptions {
+                                watchers: vec![lsp_types::FileSystemWatcher {
+                                    glob_pattern: lsp_types::GlobPattern::String(format!(
+                                        "**/{}",
+                                        config::FILE_NAME
+                                    )),
+                                    kind: None,
+                                }],
+                            },
+                        )?),
+                    }],
+                };
+                self.send(
+                    Request::new(
+                        RequestId::from("iaclint-watch-config".to_string()),
+                        "client/registerCapability".into(),
+                        register,
+                    )
+                    .into(),
+                )?;
+            }
+            DidChangeWatchedFiles::METHOD => {
+                let _: lsp_types::DidChangeWatchedFilesParams = serde_json::from_value(n.params)?;
+                self.reload()?;
             }
             DidCloseTextDocument::METHOD => {
                 let p: DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
@@ -337,31 +406,91 @@ impl Server<'_> {
             .collect()
     }
 
+    /// Forgets the configs read and lints every open document again.
+    fn reload(&mut self) -> Result<(), BoxError> {
+        self.config_of.clear();
+        self.projects.clear();
+        let uris: Vec<Uri> = self.docs.keys().cloned().collect();
+        for uri in uris {
+            self.lint(&uri)?;
+        }
+        Ok(())
+    }
+
+    /// The project governing the directory of `path`: read on first use, then cached.
+    fn project(&mut self, path: &Path) -> Option<std::rc::Rc<Project>> {
+        let dir = doc_dir(path);
+        let found = self
+            .config_of
+            .entry(dir.clone())
+            .or_insert_with(|| config::find(&dir))
+            .clone()?;
+        let project = self.projects.entry(found.clone()).or_insert_with(|| {
+            let project = Config::load(&found)
+                .map_err(|e| e.to_string())
+                .and_then(|c| {
+                    let registry = crate::run::registry_for(Some(&c)).map_err(|e| e.to_string())?;
+                    Ok((c, registry))
+                });
+            std::rc::Rc::new(project)
+        });
+        Some(project.clone())
+    }
+
+    /// The rules that apply to the document at `path`.
+    fn registry_of(&self, path: &Path) -> &Registry {
+        let project = self
+            .config_of
+            .get(&doc_dir(path))
+            .and_then(Option::as_ref)
+            .and_then(|c| self.projects.get(c));
+        match project.map(|p| p.as_ref()) {
+            Some(Ok((_, registry))) => registry,
+            _ => &self.builtin,
+        }
+    }
+
     /// Lints one open document and publishes its diagnostics.
     fn lint(&mut self, uri: &Uri) -> Result<(), BoxError> {
+        let path = self.docs[uri].path.clone();
+        let project = self.project(&path);
         let doc = &self.docs[uri];
-        let published = if lintable(&doc.path, &doc.text) {
+        let published = if !lintable(&doc.path, &doc.text) {
+            Vec::new()
+        } else if let Some(Err(e)) = project.as_deref() {
+            vec![config_error(e)]
+        } else {
             let open: HashMap<PathBuf, String> = self
                 .docs
                 .values()
                 .filter(|d| d.path != doc.path && d.path.parent() == doc.path.parent())
                 .map(|d| (d.path.clone(), d.text.clone()))
                 .collect();
-            match lint::lint_buffer(
-                &doc.path,
-                doc.text.clone().into_bytes(),
-                &open,
-                self.registry,
-                &self.settings,
-            ) {
-                Ok(report) => diagnostics(&report),
+            let settings = RunSettings {
+                input: Input::Buffer {
+                    path: doc.path.clone(),
+                    content: Content::Bytes(doc.text.clone().into_bytes()),
+                    open,
+                    explicit: false,
+                },
+                config: ConfigSource::None,
+                select: Vec::new(),
+                skip: Vec::new(),
+                fail_on: None,
+                today: self.today,
+                baseline: None,
+            };
+            let mut run = match project.as_deref() {
+                Some(Ok((config, registry))) => Run::with_config(settings, Some(config), registry),
+                _ => Run::with_config(settings, None, &self.builtin),
+            };
+            match run.execute() {
+                Ok(outcome) => diagnostics(&outcome.report),
                 Err(e) => {
-                    eprintln!("iaclint: {e}");
+                    eprintln!("iaclint: {}", inert::line(&e.to_string()));
                     Vec::new()
                 }
             }
-        } else {
-            Vec::new()
         };
         let diagnostics = published.iter().map(|p| p.diagnostic.clone()).collect();
         if let Some(doc) = self.docs.get_mut(uri) {
@@ -396,9 +525,10 @@ impl Server<'_> {
                 range.get_or_insert(r);
             }
         }
+        let registry = self.registry_of(&doc.path);
         let docs: Vec<String> = rules
             .iter()
-            .filter_map(|id| self.registry.get(id))
+            .filter_map(|id| registry.get(id))
             .map(|r| inert::text(&r.docs_markdown()).into_owned())
             .collect();
         if docs.is_empty() {
@@ -452,6 +582,30 @@ impl Server<'_> {
             }));
         }
         actions
+    }
+}
+
+/// The directory of a document (`.` for a bare file name).
+fn doc_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A `.iaclint.toml` that does not load, shown on the first line of each document it governs.
+fn config_error(message: &str) -> Published {
+    Published {
+        diagnostic: Diagnostic {
+            range: Range::default(),
+            severity: Some(DiagnosticSeverity::ERROR),
+            code: Some(NumberOrString::String("config-error".into())),
+            source: Some("iaclint".into()),
+            message: inert::text(message).into_owned(),
+            ..Default::default()
+        },
+        rule: None,
+        header_line: None,
     }
 }
 

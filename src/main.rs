@@ -1,17 +1,19 @@
-//! The `iaclint` command line: flags → settings → `lint` → renderers. Nothing else lives here.
+//! The `iaclint` command line: flags → settings → [`Run`] → renderers, and one error path
+//! ([`fail`]). Run policy (config, rule selection, baseline, exit category) lives in the library.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use iaclint::baseline::Baseline;
-use iaclint::config::{self, Config};
+use iaclint::config;
 use iaclint::finding::Severity;
-use iaclint::lint::{self, Settings};
+use iaclint::lint;
 use iaclint::report::{self, OutputFormat, RenderContext, RenderOptions};
 use iaclint::rules::Registry;
+use iaclint::run::{self, ConfigSource, Content, Input, Run, RunError, RunSettings};
+use iaclint::suppress::Date;
 
 /// A static policy linter for infrastructure as code.
 #[derive(Parser, Debug)]
@@ -81,7 +83,8 @@ struct CheckArgs {
     /// With `-`: lint stdin as if it were this file (for editors, on unsaved buffers). A `.tf`
     /// file is linted with the rest of its module (the other `.tf`/tfvars files of its directory,
     /// from disk); only the findings and errors in this file are reported, though related labels
-    /// may point at other files. Stdin is limited to 10 MiB.
+    /// may point at other files. Stdin is limited to `file-bytes` (10 MiB unless `.iaclint.toml`
+    /// raises it).
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
     /// Output format: human (default), json, sarif, github or concise (`file:line:col: severity
@@ -126,6 +129,76 @@ struct CheckArgs {
 fn inert(e: &impl std::fmt::Display) -> String {
     let s = e.to_string();
     report::inert::guard_lines(&report::inert::text(&s)).into_owned()
+}
+
+/// The one error path: prints `error: ...` (inert) on stderr and returns exit code 2. The errors
+/// of the files a refused baseline would miss come first, one per line.
+fn fail(e: impl Into<Failure>) -> ExitCode {
+    match e.into() {
+        Failure::Run(e) => {
+            if let RunError::BaselineNotWritten { errors } = &e {
+                print_input_errors(errors);
+            }
+            print_error(&e);
+        }
+        Failure::Usage(e) => print_error(&e),
+    }
+    ExitCode::from(2)
+}
+
+/// `error: ...` on stderr, inert.
+fn print_error(e: &dyn std::fmt::Display) {
+    eprintln!("error: {}", inert(&e));
+}
+
+/// `error: path: message` on stderr for each file that could not be linted.
+fn print_input_errors(errors: &[iaclint::finding::InputError]) {
+    for e in errors {
+        eprintln!(
+            "error: {}: {}",
+            report::inert::path(&e.path),
+            report::inert::text(&e.message)
+        );
+    }
+}
+
+/// What [`fail`] prints: a run's error or a usage/IO message of the CLI itself.
+enum Failure {
+    Run(RunError),
+    Usage(String),
+}
+
+impl From<RunError> for Failure {
+    fn from(e: RunError) -> Self {
+        Failure::Run(e)
+    }
+}
+
+impl From<String> for Failure {
+    fn from(e: String) -> Self {
+        Failure::Usage(e)
+    }
+}
+
+impl From<config::InitError> for Failure {
+    fn from(e: config::InitError) -> Self {
+        Failure::Usage(e.to_string())
+    }
+}
+
+/// Today for suppression expiry: `IACLINT_TODAY=YYYY-MM-DD` when set and valid (tests,
+/// reproducible runs), else the system clock.
+fn today() -> Date {
+    std::env::var("IACLINT_TODAY")
+        .ok()
+        .and_then(|v| Date::parse(v.trim()))
+        .unwrap_or_else(Date::today)
+}
+
+/// The rules of the config in the current directory (for `rules`, `explain`, `test`).
+fn cwd_registry() -> Result<Registry, RunError> {
+    let config = run::load_config(&ConfigSource::Discover(PathBuf::from(".")))?;
+    run::registry_for(config.as_ref())
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -206,42 +279,15 @@ fn outputs(formats: Vec<FormatSpec>, output: Option<PathBuf>) -> Result<Vec<Form
     Ok(outputs)
 }
 
-/// The config for a run: `--config FILE` when given (it must exist), else the `.iaclint.toml`
-/// found walking up from `start`, else none.
-fn load_config(explicit: Option<&Path>, start: &Path) -> Result<Option<Config>, String> {
-    let path = match explicit {
-        Some(p) => p.to_path_buf(),
-        None => match config::find(start) {
-            Some(p) => p,
-            None => return Ok(None),
-        },
-    };
-    Config::load(&path).map(Some).map_err(|e| e.to_string())
-}
-
-/// The built-in rules plus the config's `extra-rule-dirs`, with the config's rule ids checked.
-fn registry_for(config: Option<&Config>) -> Result<Registry, String> {
-    match config {
-        Some(c) => {
-            let registry = c.registry().map_err(|e| e.to_string())?;
-            c.check_rule_ids(&registry).map_err(|e| e.to_string())?;
-            Ok(registry)
-        }
-        None => Registry::builtin().map_err(|e| format!("the built-in rule pack is broken: {e}")),
-    }
-}
-
 /// `iaclint test [DIR]...`.
 fn test_rules(dirs: &[PathBuf]) -> ExitCode {
-    let registry = load_config(None, Path::new("."))
-        .and_then(|c| registry_for(c.as_ref()))
-        .and_then(|r| with_rule_dirs(r, dirs));
+    let registry = match cwd_registry() {
+        Ok(r) => run::with_rule_dirs(r, dirs),
+        Err(e) => return fail(e),
+    };
     let registry = match registry {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(e),
     };
     let runs = iaclint::harness::run_all(&registry, &|_| true);
     let mut out = io::stdout().lock();
@@ -266,69 +312,13 @@ fn test_rules(dirs: &[PathBuf]) -> ExitCode {
     }
 }
 
-/// A user rule (from `extra-rule-dirs`) whose `bad` case does not fire or whose `good` case
-/// does is likely broken: say so on stderr (the run goes on; `iaclint test` gives details).
-fn warn_failing_user_cases(registry: &Registry) {
-    let Ok(builtin) = Registry::builtin() else {
-        return;
-    };
-    if registry.rules().len() == builtin.rules().len() {
-        return;
-    }
-    let user = |r: &iaclint::rules::Rule| builtin.get(r.id()).is_none();
-    for run in iaclint::harness::run_all(registry, &user) {
-        if let Some(f) = &run.failure {
-            let first = f.to_string();
-            let first = first.lines().next().unwrap_or_default();
-            eprintln!(
-                "warning: {}: {} fails: {first} (run `iaclint test` for details)",
-                run.rule.source,
-                run.label()
-            );
-        }
-    }
-}
-
-/// `registry` plus the rule files in `dirs` (a file it already holds, through the config's
-/// `extra-rule-dirs`, is not loaded twice).
-fn with_rule_dirs(registry: Registry, dirs: &[PathBuf]) -> Result<Registry, String> {
-    let loaded: Vec<PathBuf> = registry
-        .rules()
-        .iter()
-        .filter_map(|r| std::fs::canonicalize(&r.source).ok())
-        .collect();
-    let mut more = Vec::new();
-    for dir in dirs {
-        let entries = std::fs::read_dir(dir)
-            .map_err(|e| format!("cannot read the rule directory {}: {e}", dir.display()))?;
-        let mut names: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
-            .collect();
-        names.sort();
-        for p in names {
-            if std::fs::canonicalize(&p).is_ok_and(|c| loaded.contains(&c)) {
-                continue;
-            }
-            let text = std::fs::read_to_string(&p)
-                .map_err(|e| format!("cannot read the rule file {}: {e}", p.display()))?;
-            let file = iaclint::discover::display_path(&p);
-            more.push(iaclint::rules::load_rule(&file, &text).map_err(|e| e.to_string())?);
-        }
-    }
-    registry.with_rules(more).map_err(|e| e.to_string())
-}
-
 fn init(force: bool) -> ExitCode {
     match config::init(Path::new("."), force) {
         Ok(path) => {
             eprintln!("wrote {}", iaclint::discover::display_path(&path));
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("error: {}", inert(&e));
-            ExitCode::from(2)
-        }
+        Err(e) => fail(e),
     }
 }
 
@@ -338,8 +328,7 @@ fn catalog(pattern: &str, format: &str) -> ExitCode {
     let catalog = iam_catalog::catalog();
     let actions = catalog.expand(pattern);
     if actions.is_empty() {
-        eprintln!("error: {}", render::no_match(catalog, pattern));
-        return ExitCode::from(2);
+        return fail(render::no_match(catalog, pattern));
     }
     let text = if format == "json" {
         format!("{:#}\n", render::json(catalog, &actions))
@@ -351,245 +340,178 @@ fn catalog(pattern: &str, format: &str) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let command = match cli.command {
-        Command::Init { force } => return init(force),
-        Command::Check(args) => return check(args),
-        Command::Catalog { action, format } => return catalog(&action, &format),
-        Command::Test { dirs } => return test_rules(&dirs),
-        other => other,
-    };
-    // `rules` and `explain` show the rules of the config in the current directory too.
-    let registry = match load_config(None, Path::new(".")).and_then(|c| registry_for(c.as_ref())) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {}", inert(&e));
-            return ExitCode::from(2);
-        }
-    };
-    match command {
-        Command::Rules => {
-            let mut out = io::stdout().lock();
-            let _ = writeln!(
-                out,
-                "{:<36} {:<8} {:<34} TITLE",
-                "ID", "SEVERITY", "FORMATS"
-            );
-            for r in registry.rules() {
-                let formats: Vec<&str> = r.formats().iter().map(|f| f.as_str()).collect();
-                let _ = writeln!(
-                    out,
-                    "{:<36} {:<8} {:<34} {}",
-                    r.id(),
-                    r.spec.severity.as_str(),
-                    formats.join(","),
-                    r.spec.title
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Command::Explain { id } => match registry.get(&id) {
-            Some(r) => {
-                let _ = write!(io::stdout().lock(), "{}", r.docs_markdown());
-                ExitCode::SUCCESS
-            }
-            None => {
-                let hint = registry
-                    .suggest(&id)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                eprintln!("error: unknown rule `{id}`{hint} (run `iaclint rules` to list them)");
-                ExitCode::from(2)
-            }
-        },
-        Command::Check(_)
-        | Command::Init { .. }
-        | Command::Catalog { .. }
-        | Command::Test { .. } => {
-            unreachable!("handled above")
-        }
-        Command::Lsp => match iaclint::lsp::run(&registry) {
+    match Cli::parse().command {
+        Command::Init { force } => init(force),
+        Command::Check(args) => check(args),
+        Command::Catalog { action, format } => catalog(&action, &format),
+        Command::Test { dirs } => test_rules(&dirs),
+        // Each document gets the `.iaclint.toml` of its directory.
+        Command::Lsp => match iaclint::lsp::run(today()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: language server: {e}");
                 ExitCode::from(1)
             }
         },
+        // These show the rules of the config in the current directory too (and fail on it).
+        Command::Rules => cwd_registry().map_or_else(fail, |r| list_rules(&r)),
+        Command::Explain { id } => cwd_registry().map_or_else(fail, |r| explain(&r, id)),
         Command::Debug(DebugCommand::Graph { paths }) => {
-            let model = lint::load(&paths);
-            let mut out = io::stdout().lock();
-            if let Err(e) = iaclint::report::graph::render(&model, &mut out)
-                && e.kind() != io::ErrorKind::BrokenPipe
-            {
-                eprintln!("error: cannot write the graph: {e}");
-                return ExitCode::from(2);
-            }
-            for e in &model.errors {
-                eprintln!(
-                    "error: {}: {}",
-                    iaclint::report::inert::path(&e.path),
-                    iaclint::report::inert::text(&e.message)
-                );
-            }
-            if model.errors.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            }
+            cwd_registry().map_or_else(fail, |_| debug_graph(&paths))
         }
     }
 }
 
-/// The file to lint from stdin, and its bytes, when the paths are `-`; a usage error when `-` and
-/// `--stdin-filename` do not come together, or stdin is over the size limit.
-fn stdin_input(
+/// `iaclint rules`.
+fn list_rules(registry: &Registry) -> ExitCode {
+    let mut out = io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{:<36} {:<8} {:<34} TITLE",
+        "ID", "SEVERITY", "FORMATS"
+    );
+    for r in registry.rules() {
+        let formats: Vec<&str> = r.formats().iter().map(|f| f.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{:<36} {:<8} {:<34} {}",
+            r.id(),
+            r.spec.severity.as_str(),
+            formats.join(","),
+            r.spec.title
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `iaclint explain ID`.
+fn explain(registry: &Registry, id: String) -> ExitCode {
+    match registry.get(&id) {
+        Some(r) => {
+            let _ = write!(io::stdout().lock(), "{}", r.docs_markdown());
+            ExitCode::SUCCESS
+        }
+        None => fail(RunError::Lint(lint::LintError::UnknownRule {
+            suggestion: registry.suggest(&id).map(str::to_string),
+            id,
+        })),
+    }
+}
+
+/// `iaclint debug graph PATH...`.
+fn debug_graph(paths: &[PathBuf]) -> ExitCode {
+    let model = lint::load(paths);
+    let mut out = io::stdout().lock();
+    if let Err(e) = iaclint::report::graph::render(
+        &iaclint::report::graph::GraphView {
+            sources: &model.sources,
+            graph: &model.graph,
+            policies: &model.policies,
+        },
+        &mut out,
+    ) && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        return fail(format!("cannot write the graph: {e}"));
+    }
+    print_input_errors(&model.errors);
+    if model.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+/// The file stdin stands for, when the paths are `-`; a usage error when `-` and
+/// `--stdin-filename` do not come together. (The run reads stdin, up to its `file-bytes`.)
+fn stdin_path(
     paths: &[PathBuf],
     stdin_filename: Option<PathBuf>,
-) -> Result<Option<(PathBuf, Vec<u8>)>, String> {
+) -> Result<Option<PathBuf>, String> {
     let dash = paths.iter().any(|p| p.as_os_str() == "-");
-    let path = match (dash, stdin_filename) {
-        (false, None) => return Ok(None),
-        (true, None) => {
-            return Err(
-                "`-` reads the file from stdin and needs `--stdin-filename PATH`, the \
-                        file it stands for (e.g. `--stdin-filename main.tf -`)"
-                    .into(),
-            );
-        }
-        (false, Some(_)) => {
-            return Err("`--stdin-filename` needs `-` as the path to lint stdin".into());
-        }
+    match (dash, stdin_filename) {
+        (false, None) => Ok(None),
+        (true, None) => Err(
+            "`-` reads the file from stdin and needs `--stdin-filename PATH`, the \
+                    file it stands for (e.g. `--stdin-filename main.tf -`)"
+                .into(),
+        ),
+        (false, Some(_)) => Err("`--stdin-filename` needs `-` as the path to lint stdin".into()),
         (true, Some(_)) if paths.len() > 1 => {
-            return Err("`-` (stdin) cannot be combined with other paths".into());
+            Err("`-` (stdin) cannot be combined with other paths".into())
         }
-        (true, Some(p)) => p,
-    };
-    let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
-        .take(lint::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read stdin: {e}"))?;
-    if bytes.len() as u64 > lint::MAX_FILE_BYTES {
-        return Err(format!(
-            "stdin is over the {} byte limit; not linted",
-            lint::MAX_FILE_BYTES
-        ));
+        (true, Some(p)) => Ok(Some(p)),
     }
-    Ok(Some((path, bytes)))
 }
 
 fn check(args: CheckArgs) -> ExitCode {
     let outputs = match outputs(args.formats, args.output) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {}", inert(&e));
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(e),
     };
-    let stdin = match stdin_input(&args.paths, args.stdin_filename) {
+    let stdin = match stdin_path(&args.paths, args.stdin_filename) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {}", inert(&e));
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(e),
     };
     // The config that applies to the stdin file's directory, or to the first path.
-    let start = stdin
-        .as_ref()
-        .map(|(p, _)| p.as_path())
-        .or(args.paths.first().map(PathBuf::as_path))
-        .unwrap_or(Path::new("."));
-    let config = match load_config(args.config.as_deref(), start) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {}", inert(&e));
-            return ExitCode::from(2);
-        }
+    let config = match (args.config, &stdin) {
+        (Some(file), _) => ConfigSource::File(file),
+        (None, Some(p)) => ConfigSource::Discover(p.clone()),
+        (None, None) => ConfigSource::Discover(
+            args.paths
+                .first()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(".")),
+        ),
     };
-    let registry = match registry_for(config.as_ref()) {
+    let input = match stdin {
+        Some(path) => Input::Buffer {
+            path,
+            content: Content::Stdin(Box::new(io::stdin())),
+            open: Default::default(),
+            explicit: true,
+        },
+        None => Input::Paths(args.paths),
+    };
+    let settings = RunSettings {
+        input,
+        config,
+        select: args.rules,
+        skip: args.skip_rules,
+        fail_on: args.fail_on,
+        today: today(),
+        baseline: args.baseline,
+    };
+    let mut run = match Run::new(settings) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {}", inert(&e));
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(e),
     };
-    let registry = &registry;
-    warn_failing_user_cases(registry);
-    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {}", inert(&e));
-            return ExitCode::from(2);
-        }
-    };
-    let (select, skip) = match &config {
-        Some(c) => c.rule_selection(&args.rules, &args.skip_rules),
-        None => (args.rules, args.skip_rules),
-    };
-    let settings = Settings {
-        paths: args.paths,
-        select,
-        skip,
-        limits: config.as_ref().map(|c| c.limits).unwrap_or_default(),
-    };
-    let keep = |p: &Path| config.as_ref().is_none_or(|c| c.keeps(p));
-    let linted = match stdin {
-        Some((path, bytes)) => {
-            lint::lint_buffer(&path, bytes, &Default::default(), registry, &settings)
-        }
-        None => lint::lint_filtered(&settings, registry, &keep),
-    };
-    let mut report = match linted {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {}", inert(&e));
-            return ExitCode::from(2);
-        }
-    };
-    if let Some(c) = &config {
-        c.apply(&mut report);
+    for w in run.case_warnings() {
+        eprintln!("warning: {w}");
     }
     if let Some(path) = &args.write_baseline {
-        if !report.errors.is_empty() {
-            for e in &report.errors {
+        return match run.write_baseline(path) {
+            Ok(n) => {
                 eprintln!(
-                    "error: {}: {}",
-                    iaclint::report::inert::path(&e.path),
-                    iaclint::report::inert::text(&e.message)
+                    "wrote {n} finding{} to the baseline {}",
+                    if n == 1 { "" } else { "s" },
+                    path.display()
                 );
+                ExitCode::SUCCESS
             }
-            eprintln!(
-                "error: baseline not written: {} file(s) could not be linted",
-                report.errors.len()
-            );
-            return ExitCode::from(2);
-        }
-        let b = Baseline::from_report(&report);
-        if let Err(e) = b.write(path) {
-            eprintln!("error: {}", inert(&e));
-            return ExitCode::from(2);
-        }
-        eprintln!(
-            "wrote {} finding{} to the baseline {}",
-            b.findings.len(),
-            if b.findings.len() == 1 { "" } else { "s" },
-            path.display()
-        );
-        return ExitCode::SUCCESS;
+            Err(e) => fail(e),
+        };
     }
-    if let Some(b) = &baseline {
-        b.apply(&mut report);
-    }
+    let outcome = match run.execute() {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let report = &outcome.report;
     let src_root = match std::env::current_dir() {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: cannot read the current directory: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(format!("cannot read the current directory: {e}")),
     };
     let ctx = RenderContext {
-        registry,
+        registry: run.registry(),
         src_root: &src_root,
     };
     let stdout = io::stdout();
@@ -609,39 +531,31 @@ fn check(args: CheckArgs) -> ExitCode {
                     color: false,
                     ..opts
                 };
-                let written = report::render(o.format, &report, &file_opts, &ctx, &mut buf)
+                let written = report::render(o.format, report, &file_opts, &ctx, &mut buf)
                     .and_then(|()| std::fs::write(path, &buf));
                 if let Err(e) = written {
-                    eprintln!(
-                        "error: cannot write the {} report to {}: {e}",
+                    print_error(&format!(
+                        "cannot write the {} report to {}: {e}",
                         o.format.as_str(),
                         path.display()
-                    );
+                    ));
                     write_failed = true;
                 }
             }
             None => {
                 let mut out = stdout.lock();
-                if let Err(e) = report::render(o.format, &report, &opts, &ctx, &mut out)
+                if let Err(e) = report::render(o.format, report, &opts, &ctx, &mut out)
                     && e.kind() != io::ErrorKind::BrokenPipe
                 {
-                    eprintln!("error: cannot write the report: {e}");
+                    print_error(&format!("cannot write the report: {e}"));
                     write_failed = true;
                 }
                 let _ = out.flush();
             }
         }
     }
-    if write_failed || !report.errors.is_empty() {
+    if write_failed {
         return ExitCode::from(2);
     }
-    let threshold = args
-        .fail_on
-        .or(config.as_ref().and_then(|c| c.fail_on))
-        .unwrap_or(Severity::Info);
-    if report.findings.iter().any(|f| f.severity >= threshold) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    ExitCode::from(outcome.exit.code())
 }

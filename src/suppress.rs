@@ -34,15 +34,8 @@ pub use crate::suppression::{Date, Invalid, Placement, Suppression};
 pub const MARKER: &str = "iaclint:ignore";
 
 impl Date {
-    /// Today (UTC) from the system clock, or `IACLINT_TODAY=YYYY-MM-DD` when it is set and valid
-    /// (for tests and reproducible runs).
+    /// Today (UTC) from the system clock (the CLI lets `IACLINT_TODAY` override it).
     pub fn today() -> Date {
-        if let Some(d) = std::env::var("IACLINT_TODAY")
-            .ok()
-            .and_then(|v| Date::parse(v.trim()))
-        {
-            return d;
-        }
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)

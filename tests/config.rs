@@ -611,3 +611,50 @@ fn bad_baselines_are_usage_errors() {
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot be used with"), "{stderr}");
 }
+
+#[test]
+fn stdin_honours_a_raised_file_bytes_limit() {
+    // Used to be capped at the default 10 MiB: stdin was read before the config was loaded.
+    let dir = project(&[(".iaclint.toml", "[limits]\nfile-bytes = 20000000\n")]);
+    let comment = format!("# {}\n", "x".repeat(1000));
+    let mut text = comment.repeat(12 * 1024);
+    text.push_str("resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n");
+    assert!(text.len() > 11 * 1024 * 1024);
+    let out = Command::cargo_bin("iaclint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "main.tf",
+            "-",
+        ])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("byte limit"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"], serde_json::json!([]), "{stderr}");
+    // A lower limit still refuses it, naming the run's limit.
+    fs::write(
+        dir.path().join(".iaclint.toml"),
+        "[limits]\nfile-bytes = 1000\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("iaclint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--stdin-filename", "main.tf", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: stdin is over the 1000 byte limit; not linted"),
+        "{stderr}"
+    );
+}

@@ -526,3 +526,89 @@ fn lsp_lone_cr_bom_and_hostile_names() {
     assert!(message.contains("\\x1b]0;x\\x07\\u{202e}"), "{message:?}");
     assert_eq!(c.shutdown(), 0);
 }
+
+/// The language server lints each document with the `.iaclint.toml` found walking up from its
+/// directory (rules ignored, severities re-graded, excludes), and reads it again when it is saved.
+#[test]
+fn lsp_honours_iaclint_toml_and_rereads_it_on_save() {
+    let bad = std::fs::read_to_string("tests/fixtures/malformed/ok.tf").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".iaclint.toml");
+    std::fs::write(
+        &config,
+        "exclude = [\"infra/skipped\"]\n[rules]\nignore = [\"iam-wildcard-action\"]\n\
+         [rules.severity]\n\"iam-wildcard-resource\" = \"low\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("infra/skipped")).unwrap();
+    let uri = file_uri(&dir.path().join("infra/main.tf"));
+    let skipped_uri = file_uri(&dir.path().join("infra/skipped/main.tf"));
+    let codes = |diags: &[Value]| -> Vec<String> {
+        diags
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+
+    let mut c = Client::start();
+    // A client that can watch files is asked to report `.iaclint.toml` changes.
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities":
+            {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}}),
+    );
+    c.notify("initialized", json!({}));
+    let register = c.recv();
+    assert_eq!(
+        register["method"], "client/registerCapability",
+        "{register}"
+    );
+    let watcher = &register["params"]["registrations"][0];
+    assert_eq!(watcher["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        watcher["registerOptions"]["watchers"][0]["globPattern"],
+        "**/.iaclint.toml"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": bad}}),
+    );
+    let diags = c.diagnostics(&uri);
+    assert!(
+        !codes(&diags).contains(&"iam-wildcard-action".to_string()),
+        "{diags:#?}"
+    );
+    let resource = diags
+        .iter()
+        .find(|d| d["code"] == "iam-wildcard-resource")
+        .unwrap_or_else(|| panic!("no iam-wildcard-resource in {diags:#?}"));
+    assert_eq!(resource["severity"], 3, "low is Information: {resource}");
+    // An excluded file gets no diagnostics.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": skipped_uri, "languageId": "terraform", "version": 1, "text": bad}}),
+    );
+    assert_eq!(c.diagnostics(&skipped_uri), Vec::<Value>::new());
+
+    // The config is edited and saved: every open document is linted again with it.
+    std::fs::write(&config, "[rules]\nselect = [\"iam-wildcard-action\"]\n").unwrap();
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": file_uri(&config)}}),
+    );
+    let diags = c.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["iam-wildcard-action"], "{diags:#?}");
+
+    // A config that does not load is shown, not silently ignored.
+    std::fs::write(&config, "[rules]\nignore = [\"iam-wildcard-actoin\"]\n").unwrap();
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": []}));
+    let diags = c.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["config-error"], "{diags:#?}");
+    let message = diags[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("did you mean `iam-wildcard-action`"),
+        "{message}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}

@@ -144,14 +144,16 @@ fn malformed_rule_files_are_clear_errors() {
     assert!(e.to_string().contains("line"), "names the line: {e}");
 
     let e = load(&base.replace("id: ecs-service-without-rollback", "id: EcsRollback"));
-    assert!(e.message.starts_with("id:"), "{e}");
+    assert!(e.kind.to_string().starts_with("id:"), "{e}");
 
     let e = load(&base.replace(
         "$.deployment_circuit_breaker.enable",
         "deployment_circuit_breaker.enable",
     ));
     assert!(
-        e.message.contains("checks[0].require.all[0].equals.path"),
+        e.kind
+            .to_string()
+            .contains("checks[0].require.all[0].equals.path"),
         "{e}"
     );
 
@@ -172,12 +174,12 @@ fn malformed_rule_files_are_clear_errors() {
     assert!(ok.code.is_some());
     assert!(ok.formats().contains(&Format::Cloudformation));
     let e = load(&without_checks("ecs-service-without-rollback"));
-    assert!(e.message.starts_with("checks:"), "{e}");
+    assert!(e.kind.to_string().starts_with("checks:"), "{e}");
     let e = load(&base.replace(
         "id: ecs-service-without-rollback",
         "id: invalid-suppression",
     ));
-    assert!(e.message.contains("code rule"), "{e}");
+    assert!(e.kind.to_string().contains("code rule"), "{e}");
     let e = load(&base.replace("checks:", "engine: suppressions\nchecks:"));
     assert!(
         e.to_string().contains("engine"),
@@ -186,7 +188,7 @@ fn malformed_rule_files_are_clear_errors() {
 
     let no_good: String = base.split("  - kind: good").next().unwrap().to_string();
     let e = load(&no_good);
-    assert!(e.message.contains("good"), "{e}");
+    assert!(e.kind.to_string().contains("good"), "{e}");
 }
 
 /// `some: {path, where}` correlates values within one element and is three-valued.
@@ -401,7 +403,7 @@ cases:
     let e = iaclint::rules::load_rule("rules/r.yml", &rule.replace("\">=\"", "\"=>\""))
         .expect_err("`=>` is no operator");
     assert!(
-        e.message.contains("unknown variant `=>`") && e.message.contains(">="),
+        e.kind.to_string().contains("unknown variant `=>`") && e.kind.to_string().contains(">="),
         "{e}"
     );
 }
@@ -417,7 +419,9 @@ fn rule_files_name_known_remediation_keys_and_resource_types() {
     .unwrap();
     let e = load(&rollback.replace("remediation:\n", "remediation:\n  pulumi: x\n"));
     assert!(
-        e.message.contains("remediation: unknown key `pulumi`"),
+        e.kind
+            .to_string()
+            .contains("remediation: unknown key `pulumi`"),
         "{e}"
     );
 
@@ -426,12 +430,15 @@ fn rule_files_name_known_remediation_keys_and_resource_types() {
         "terraform: [AWS::ECS::Service]",
     ));
     assert!(
-        e.message.contains("select.terraform: `AWS::ECS::Service`"),
+        e.kind
+            .to_string()
+            .contains("select.terraform: `AWS::ECS::Service`"),
         "{e}"
     );
     let e = load(&rollback.replace("[\"AWS::ECS::Service\"]", "[\"aws_ecs_service\"]"));
     assert!(
-        e.message
+        e.kind
+            .to_string()
             .contains("select.cloudformation: `aws_ecs_service`"),
         "{e}"
     );
@@ -446,7 +453,8 @@ fn rule_files_name_known_remediation_keys_and_resource_types() {
         "types: [aws-appautoscaling-target]",
     ));
     assert!(
-        e.message
+        e.kind
+            .to_string()
             .contains("referrers.types: unknown type `aws-appautoscaling-target`"),
         "{e}"
     );
@@ -458,7 +466,9 @@ fn rule_files_name_known_remediation_keys_and_resource_types() {
     .unwrap();
     let e = load(&boundary.replace("to: [aws_iam_role]", "to: [aws_iam_Role]"));
     assert!(
-        e.message.contains("follow: unknown type `aws_iam_Role`"),
+        e.kind
+            .to_string()
+            .contains("follow: unknown type `aws_iam_Role`"),
         "{e}"
     );
 }

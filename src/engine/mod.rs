@@ -73,18 +73,21 @@ pub struct Engine<'a> {
 }
 
 impl<'a> Engine<'a> {
-    /// A context over the run's sources, its graph and its extracted policy documents.
+    /// A context over the run's sources, its graph and its extracted policy documents; `today`
+    /// decides which suppressions expired.
     pub fn new(
         sources: &'a Sources,
         graph: &'a ResourceGraph,
         policies: &'a [PolicyDocument],
+        today: Date,
+        limits: crate::limits::Limits,
     ) -> Self {
         Engine {
             sources,
             graph,
             policies,
-            today: Date::today(),
-            limits: crate::limits::current(),
+            today,
+            limits,
             line_index: suppressions::LineIndex::new(sources, graph),
         }
     }

@@ -517,12 +517,13 @@ impl<'a> Catalog<'a> {
         let service = match self.service(prefix) {
             Some(service) => service,
             None => {
-                let (_, nearest) = self
-                    .services
-                    .iter()
-                    .map(|s| (edit_distance(prefix, s.prefix), s))
-                    .filter(|&(d, s)| d <= close_enough(prefix.len().max(s.prefix.len())))
-                    .min_by_key(|&(d, _)| d)?;
+                let nearest = crate::suggest::closest(
+                    prefix,
+                    self.services.iter(),
+                    |s| s.prefix,
+                    |known| close_enough(prefix.len().max(known.len())),
+                    true,
+                )?;
                 if glob::has_wildcard(name) || nearest.action(name).is_some() {
                     let canonical = nearest.action(name).map_or(name, |a| a.name());
                     return Some(format!("{}:{}", nearest.prefix, canonical));
@@ -534,12 +535,8 @@ impl<'a> Catalog<'a> {
             return None;
         }
         let limit = close_enough(name.len());
-        service
-            .actions()
-            .map(|a| (edit_distance(name, a.name()), a))
-            .filter(|&(d, _)| d <= limit)
-            .min_by_key(|&(d, _)| d)
-            .map(|(_, a)| a.full_name())
+        crate::suggest::closest(name, service.actions(), |a| a.name(), |_| limit, true)
+            .map(|a| a.full_name())
     }
 }
 
@@ -562,23 +559,6 @@ const MAX_NAME_LEN: usize = 256;
 /// The largest edit distance still worth suggesting for a name of `len` characters.
 fn close_enough(len: usize) -> usize {
     (len / 3).clamp(1, 4)
-}
-
-/// Levenshtein distance, ASCII case-insensitive.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a = a.as_bytes();
-    let b = b.as_bytes();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(!ca.eq_ignore_ascii_case(&cb));
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {

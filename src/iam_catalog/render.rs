@@ -26,9 +26,9 @@ pub fn no_match(catalog: &Catalog<'_>, pattern: &str) -> String {
         }
         _ => format!("no action matches `{pattern}`"),
     };
-    if let Some(suggestion) = catalog.suggest(pattern) {
-        let _ = write!(message, "; did you mean `{suggestion}`?");
-    }
+    message.push_str(&crate::suggest::did_you_mean(
+        catalog.suggest(pattern).as_deref(),
+    ));
     let _ = write!(message, " ({})", header(catalog));
     message
 }

@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use super::inert;
-use crate::lint::Report;
+use crate::report::Report;
 
 /// Keeps a message on one line, with any control character left escaped.
 fn one_line(s: &str) -> String {

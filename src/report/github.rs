@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::inert;
 use crate::finding::Severity;
-use crate::lint::Report;
+use crate::report::Report;
 use crate::source::{Sources, Span};
 
 /// The workflow command for a severity.

@@ -4,21 +4,33 @@
 
 use std::io::{self, Write};
 
-use crate::lint::Model;
+use crate::graph::ResourceGraph;
+use crate::policy::PolicyDocument;
+use crate::source::Sources;
 use crate::value::route_to_string;
+
+/// What `debug graph` shows: the sources, the graph built from them and its policy documents.
+pub struct GraphView<'a> {
+    /// Every file read.
+    pub sources: &'a Sources,
+    /// The resource graph.
+    pub graph: &'a ResourceGraph,
+    /// The normalized IAM policy documents.
+    pub policies: &'a [PolicyDocument],
+}
 
 /// Writes the graph of `model`, made inert ([`super::inert`]): no control or bidi character
 /// and no line starting a workflow command.
-pub fn render(model: &Model, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(model: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut raw = Vec::new();
     render_raw(model, &mut raw)?;
     let text = String::from_utf8_lossy(&raw);
     out.write_all(super::inert::guard_lines(&super::inert::text(&text)).as_bytes())
 }
 
-fn render_raw(model: &Model, out: &mut dyn Write) -> io::Result<()> {
-    let g = &model.graph;
-    let s = &model.sources;
+fn render_raw(model: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let g = model.graph;
+    let s = model.sources;
     let mut nodes: Vec<_> = g.nodes.iter().collect();
     nodes.sort_by(|a, b| {
         (&s.get(a.file).path, a.span.start).cmp(&(&s.get(b.file).path, b.span.start))
@@ -80,7 +92,7 @@ fn render_raw(model: &Model, out: &mut dyn Write) -> io::Result<()> {
     }
     if !model.policies.is_empty() {
         writeln!(out, "\npolicy documents:")?;
-        for d in &model.policies {
+        for d in model.policies {
             let owner = g.node(d.owner);
             writeln!(
                 out,

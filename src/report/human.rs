@@ -13,7 +13,7 @@ use miette::{
 
 use super::{RenderOptions, inert, severity_counts};
 use crate::finding::{Finding, Label, Severity};
-use crate::lint::Report;
+use crate::report::Report;
 use crate::source::{FileId, Sources};
 
 /// One renderable diagnostic: a message, labels in one file, help, and related diagnostics.

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::lint::Report;
+use crate::report::Report;
 use crate::source::{Position, Sources, Span};
 
 /// Version of the JSON schema (bumped on any incompatible change).

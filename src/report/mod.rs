@@ -13,8 +13,36 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use crate::finding::Severity;
-use crate::lint::Report;
+use crate::finding::{Finding, InputError};
 use crate::rules::Registry;
+use crate::source::Sources;
+
+/// Everything a run produced.
+#[derive(Debug)]
+pub struct Report {
+    /// Every file read.
+    pub sources: Sources,
+    /// Findings, sorted by file, line, column, rule.
+    pub findings: Vec<Finding>,
+    /// Checks that needed a value iaclint cannot know (no finding; shown by `--verbose`).
+    pub undecided: Vec<crate::engine::Undecided>,
+    /// Findings silenced by a suppression with a reason.
+    pub suppressed: usize,
+    /// Findings dropped because a baseline (`--baseline`) lists them.
+    pub baselined: usize,
+    /// Files that could not be read or parsed, sorted by path.
+    pub errors: Vec<InputError>,
+    /// Number of files linted (read successfully or not).
+    pub files: usize,
+    /// Walked files left out by ignore files (`.gitignore`, `.ignore`, `info/exclude`; never a
+    /// tracked file) or by the config's `include`/`exclude`.
+    pub excluded: usize,
+    /// Ids of the rules that ran (the `--rule`/`--skip-rule` selection), in registry order.
+    pub rules: Vec<String>,
+    /// Per-rule severities that replace the rule's own (from the configuration); renderers that
+    /// describe rules (SARIF) use them too.
+    pub severity_overrides: std::collections::BTreeMap<String, crate::finding::Severity>,
+}
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

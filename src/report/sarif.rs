@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::RenderContext;
 use crate::finding::{Finding, Severity};
-use crate::lint::Report;
+use crate::report::Report;
 use crate::rules::Rule;
 use crate::rules::schema::Confidence;
 use crate::source::{Sources, Span};

@@ -20,12 +20,50 @@ static BUILTIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 /// A rule file that failed to load, naming the file and the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("rule file `{file}`: {message}")]
+#[error("rule file `{file}`: {kind}")]
 pub struct RuleError {
     /// The rule file.
     pub file: String,
-    /// What is wrong and where (`checks[0].require.equals.path: ...`).
-    pub message: String,
+    /// What is wrong and where.
+    pub kind: RuleErrorKind,
+}
+
+/// What is wrong with a rule file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleErrorKind {
+    /// Not YAML, or not the rule format (the YAML reader's message).
+    #[error("{}{message}", .at.map(|(l, c)| format!("line {l}, column {c}: ")).unwrap_or_default())]
+    Syntax {
+        /// Line and column, when the reader knows them.
+        at: Option<(usize, usize)>,
+        /// The reader's message.
+        message: String,
+    },
+    /// A metadata field or a case that is wrong: `field: what is wrong`.
+    #[error("{0}")]
+    Invalid(String),
+    /// A check that does not compile: `checks[index].field: what is wrong`.
+    #[error("checks[{index}].{message}")]
+    Check {
+        /// Which check.
+        index: usize,
+        /// The field under the check and what is wrong.
+        message: String,
+    },
+    /// Two rule files define one id.
+    #[error("id: `{id}` is also defined in `{other}`")]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The other file defining it.
+        other: String,
+    },
+    /// The file is not UTF-8.
+    #[error("not UTF-8")]
+    NotUtf8,
+    /// A code rule without its rule file (a build defect).
+    #[error("missing: every code rule has a rule file with its docs and cases")]
+    MissingCodeRuleFile,
 }
 
 /// A loaded, validated rule.
@@ -156,7 +194,7 @@ impl Registry {
         match registry.code_rule_without_file() {
             Some(id) => Err(RuleError {
                 file: format!("rules/{id}.yml"),
-                message: "missing: every code rule has a rule file with its docs and cases".into(),
+                kind: RuleErrorKind::MissingCodeRuleFile,
             }),
             None => Ok(registry),
         }
@@ -189,10 +227,10 @@ impl Registry {
             if w[0].spec.id == w[1].spec.id {
                 return Err(RuleError {
                     file: w[1].source.clone(),
-                    message: format!(
-                        "id: `{}` is also defined in `{}`",
-                        w[1].spec.id, w[0].source
-                    ),
+                    kind: RuleErrorKind::DuplicateId {
+                        id: w[1].spec.id.clone(),
+                        other: w[0].source.clone(),
+                    },
                 });
             }
         }
@@ -211,12 +249,13 @@ impl Registry {
 
     /// The id closest to a mistyped `id` (for "did you mean"), if one is close enough.
     pub fn suggest(&self, id: &str) -> Option<&str> {
-        self.rules
-            .iter()
-            .map(|r| (edit_distance(id, r.id()), r.id()))
-            .filter(|(d, known)| *d <= 3.max(known.len() / 4))
-            .min()
-            .map(|(_, known)| known)
+        crate::suggest::closest(
+            id,
+            self.rules.iter().map(Rule::id),
+            |known| *known,
+            |known| 3.max(known.len() / 4),
+            false,
+        )
     }
 }
 
@@ -231,7 +270,7 @@ pub fn builtin_sources() -> Result<Vec<(String, String)>, RuleError> {
         }
         let text = f.contents_utf8().ok_or_else(|| RuleError {
             file: format!("rules/{name}"),
-            message: "not UTF-8".into(),
+            kind: RuleErrorKind::NotUtf8,
         })?;
         files.push((format!("rules/{name}"), text.to_string()));
     }
@@ -240,21 +279,25 @@ pub fn builtin_sources() -> Result<Vec<(String, String)>, RuleError> {
 
 /// Parses, validates and compiles one rule file.
 pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
-    let err = |message: String| RuleError {
+    let err = |kind: RuleErrorKind| RuleError {
         file: file.to_string(),
-        message,
+        kind,
     };
     let spec: RuleFile = serde_saphyr::from_str(text).map_err(|e| {
-        let loc = e
-            .location()
-            .map(|l| format!("line {}, column {}: ", l.line(), l.column()))
-            .unwrap_or_default();
-        err(format!("{loc}{e}"))
+        err(RuleErrorKind::Syntax {
+            at: e
+                .location()
+                .map(|l| (l.line() as usize, l.column() as usize)),
+            message: e.to_string(),
+        })
     })?;
-    validate_metadata(&spec).map_err(err)?;
+    validate_metadata(&spec).map_err(|m| err(RuleErrorKind::Invalid(m)))?;
     let mut checks = Vec::new();
-    for (i, c) in spec.checks.iter().enumerate() {
-        checks.push(compile_check(c, &spec).map_err(|m| err(format!("checks[{i}].{m}")))?);
+    for (index, c) in spec.checks.iter().enumerate() {
+        checks.push(
+            compile_check(c, &spec)
+                .map_err(|message| err(RuleErrorKind::Check { index, message }))?,
+        );
     }
     let rule = Rule {
         code: code::code_rule(&spec.id),
@@ -262,7 +305,7 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
         checks,
         source: file.to_string(),
     };
-    validate_cases(&rule).map_err(err)?;
+    validate_cases(&rule).map_err(|m| err(RuleErrorKind::Invalid(m)))?;
     Ok(rule)
 }
 
@@ -520,24 +563,30 @@ fn fence_language(format: &str) -> &'static str {
     }
 }
 
-/// Levenshtein distance, for rule-id suggestions.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn load_errors_say_what_kind() {
+        let files = builtin_sources().unwrap();
+        let (name, text) = files[0].clone();
+        let twice = Registry::from_sources(vec![
+            (name.clone(), text.clone()),
+            ("extra/copy.yml".into(), text.clone()),
+        ])
+        .unwrap_err();
+        assert_eq!(twice.file, "extra/copy.yml");
+        assert!(
+            matches!(&twice.kind, RuleErrorKind::DuplicateId { other, .. } if *other == name),
+            "{twice:?}"
+        );
+        let broken = load_rule("x.yml", "id: [").unwrap_err();
+        assert!(
+            matches!(broken.kind, RuleErrorKind::Syntax { at: Some(_), .. }),
+            "{broken:?}"
+        );
+    }
 
     #[test]
     fn every_code_rule_needs_its_rule_file() {
