@@ -175,6 +175,14 @@ impl Outcome {
     pub fn unknown() -> Self {
         Outcome::new(Tri::Unknown, Vec::new())
     }
+    /// Unknown because the `reference-depth` limit stopped the chase of references (cycles,
+    /// deep chains): an undecided check whose reason names the limit.
+    pub fn depth_reached(max_depth: usize) -> Self {
+        Outcome::unknown_because(format!(
+            "references were followed {max_depth} hops deep without an answer {}",
+            crate::limits::hint("reference-depth")
+        ))
+    }
     /// Unknown, saying what could not be known.
     pub fn unknown_because(reason: impl Into<String>) -> Self {
         Outcome {

@@ -39,7 +39,7 @@ impl Condition for Some {
             return Outcome::unknown();
         };
         if depth >= cx.max_depth {
-            return Outcome::unknown();
+            return Outcome::depth_reached(cx.max_depth);
         }
         let root = cx.root(s);
         let matches = p.query(root);
