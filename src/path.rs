@@ -179,9 +179,22 @@ impl JsonPath {
     /// Every value the path reaches from `root`, in document order. `null` values count as absent.
     pub fn query<'a>(&self, root: &'a Spanned) -> Vec<Match<'a>> {
         let mut out = Vec::new();
-        let mut route = Vec::new();
-        walk(&self.steps, root, &mut route, &mut out);
+        self.visit(root, &mut |route, value, partial| {
+            out.push(Match {
+                route: route.to_vec(),
+                value,
+                partial,
+            })
+        });
         out
+    }
+
+    /// Calls `f(route, value, partial)` for every value the path reaches, in document order, as
+    /// [`query`](Self::query) would list them, without copying a route per match (a path over a
+    /// 600k-element array costs no 600k routes).
+    pub fn visit<'a>(&self, root: &'a Spanned, f: &mut dyn FnMut(&[Seg], &'a Spanned, bool)) {
+        let mut route = Vec::new();
+        walk(&self.steps, root, &mut route, f);
     }
 
     /// The deepest route along the path's static prefix that exists in `root` (for locating
@@ -214,24 +227,21 @@ impl fmt::Display for JsonPath {
     }
 }
 
-fn walk<'a>(steps: &[Step], v: &'a Spanned, route: &mut Route, out: &mut Vec<Match<'a>>) {
+fn walk<'a>(
+    steps: &[Step],
+    v: &'a Spanned,
+    route: &mut Route,
+    out: &mut dyn FnMut(&[Seg], &'a Spanned, bool),
+) {
     if matches!(v.val, Val::Null) {
         return;
     }
     let Some((step, rest)) = steps.split_first() else {
-        out.push(Match {
-            route: route.clone(),
-            value: v,
-            partial: false,
-        });
+        out(route, v, false);
         return;
     };
     if let Val::Unknown(_) = v.val {
-        out.push(Match {
-            route: route.clone(),
-            value: v,
-            partial: true,
-        });
+        out(route, v, true);
         return;
     }
     match step {
@@ -291,7 +301,7 @@ fn descend<'a>(
     rest: &[Step],
     v: &'a Spanned,
     route: &mut Route,
-    out: &mut Vec<Match<'a>>,
+    out: &mut dyn FnMut(&[Seg], &'a Spanned, bool),
 ) {
     match &v.val {
         Val::Object(m) => {
@@ -311,11 +321,7 @@ fn descend<'a>(
                 route.pop();
             }
         }
-        Val::Unknown(_) => out.push(Match {
-            route: route.clone(),
-            value: v,
-            partial: true,
-        }),
+        Val::Unknown(_) => out(route, v, true),
         _ => {}
     }
 }

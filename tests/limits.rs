@@ -127,3 +127,49 @@ fn limits_from_the_config_apply_and_are_named_where_hit() {
         "{out}"
     );
 }
+
+#[test]
+fn reference_depth_reached_is_an_undecided_check_naming_the_limit() {
+    // Used to be a silent unknown: the check neither fired nor said why.
+    let text = r#"
+resource "aws_ecs_service" "api" {
+  name = "api"
+}
+
+resource "aws_appautoscaling_target" "api" {
+  service_namespace = "ecs"
+  resource_id       = "service/main/${aws_ecs_service.api.name}"
+}
+
+resource "aws_appautoscaling_policy" "api" {
+  name        = "cpu"
+  resource_id = aws_appautoscaling_target.api.resource_id
+}
+"#
+    .to_string();
+    let registry = Registry::builtin().expect("the built-in rule pack loads");
+    let mut settings = Settings::default();
+    settings.limits.reference_depth = 1;
+    let report = lint_sources(
+        vec![("m/main.tf".into(), text.clone())],
+        &registry,
+        &settings,
+    )
+    .expect("lint runs");
+    let u = report
+        .undecided
+        .iter()
+        .find(|u| u.rule_id == "ecs-service-without-autoscaling")
+        .unwrap_or_else(|| panic!("{:?} {:?}", report.undecided, report.findings));
+    assert!(u.reason.contains("reference-depth"), "{}", u.reason);
+    // With the default depth the same check is decided (autoscaled: no finding).
+    let report = lint("m/main.tf", text);
+    assert!(
+        !report
+            .undecided
+            .iter()
+            .any(|u| u.rule_id == "ecs-service-without-autoscaling"),
+        "{:?}",
+        report.undecided
+    );
+}

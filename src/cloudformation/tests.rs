@@ -1,5 +1,4 @@
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use super::raw::Intrinsic;
 use super::*;
@@ -474,7 +473,7 @@ fn resource_without_type_is_an_error() {
 }
 
 #[test]
-fn billion_laughs_fails_fast() {
+fn billion_laughs_stops_at_the_alias_limit() {
     let mut yaml = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..=9 {
         let prev = format!("*a{}", i - 1);
@@ -482,12 +481,21 @@ fn billion_laughs_fails_fast() {
         yaml.push_str(&format!("a{i}: &a{i} [{items}]\n"));
     }
     yaml.push_str("Resources:\n  X:\n    Type: AWS::SNS::Topic\n    Properties: {P: *a9}\n");
-    let start = Instant::now();
-    let (_, e) = build_err("t.yaml", &yaml);
-    assert!(start.elapsed() < Duration::from_secs(1));
+    // Not timed (that flakes under load): the work is what is bounded. Each `*a4` expands to
+    // 9^5 = 59 049 values, so the second one on a5's line crosses the 100 000 default and the
+    // load stops there, before a6..a9 (9^10 values) are looked at.
+    let (f, e) = build_err("t.yaml", &yaml);
     assert!(e.message.contains("billion laughs"), "{}", e.message);
-    assert!(e.span.is_some());
-    assert!(!looks_like_template("t.yaml", &yaml) || start.elapsed() < Duration::from_secs(1));
+    assert!(
+        e.message.contains("more than 100000 values"),
+        "{}",
+        e.message
+    );
+    let span = e.span.expect("located");
+    assert_eq!(f.position(span.start).line, 6, "{}", &yaml[span.start..]);
+    assert_eq!(&yaml[span.start..span.start + 3], "*a4");
+    // The sniffer does not expand aliases at all.
+    let _ = looks_like_template("t.yaml", &yaml);
 }
 
 #[test]
@@ -758,9 +766,7 @@ fn exponential_string_building_is_bounded() {
             "  R{i}:\n    Type: AWS::SNS::Topic\n    Properties:\n      A: !Sub '${{P}}${{P}}${{P}}${{P}}'\n"
         ));
     }
-    let start = Instant::now();
     let (_, frag) = build("t.yaml", &yaml);
-    assert!(start.elapsed() < Duration::from_secs(10));
     let last = node(&frag, "R399");
     assert!(at(last, &[k("A")]).is_unknown());
     let first = node(&frag, "R0");

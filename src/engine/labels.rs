@@ -12,6 +12,7 @@ use crate::source::Span;
 use crate::value::Route;
 
 use super::{Engine, Subject, Witness, WitnessAt};
+use crate::eval::outcome::Omitted;
 
 impl Engine<'_> {
     /// The finding of a check that fired on `subject`, explained by `witnesses`.
@@ -21,6 +22,7 @@ impl Engine<'_> {
         check: &Check,
         subject: Subject,
         witnesses: Vec<Witness>,
+        omitted: Omitted,
     ) -> Finding {
         let root = self.root(subject);
         let at_routes: Vec<Route> = check
@@ -81,6 +83,11 @@ impl Engine<'_> {
                 span,
                 message: w.message.clone(),
             });
+        }
+        // The witnesses the conditions only counted (each at a location of its own).
+        left_out = left_out.saturating_add(omitted.plain);
+        if !check.forbid {
+            left_out = left_out.saturating_add(omitted.value_tests);
         }
         if left_out > 0
             && let Some(last) = related.last_mut()

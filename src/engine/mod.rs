@@ -99,6 +99,7 @@ impl<'a> Engine<'a> {
             graph: self.graph,
             policies: self.policies,
             max_depth: self.limits.reference_depth,
+            keep_witnesses: self.limits.related_labels.saturating_add(2),
         }
     }
 
@@ -220,7 +221,7 @@ impl<'a> Engine<'a> {
         if !fires {
             return Verdict::Clean;
         }
-        let finding = self.finding(rule, check, subject, out.witnesses);
+        let finding = self.finding(rule, check, subject, out.witnesses, out.omitted);
         if let Some(by) = self.suppression_for(subject, &finding) {
             return Verdict::Suppressed(Box::new(Suppressed {
                 by,

@@ -49,6 +49,10 @@ pub struct Ctx<'a> {
     /// Maximum depth of nested `follow`/`referrers`/`some` hops (guards against reference
     /// cycles; the `reference-depth` limit).
     pub max_depth: usize,
+    /// How many witnesses at distinct locations one answer keeps in full (`related-labels` + 2:
+    /// the primary label, the related ones, one to tell that more were left out); the rest are
+    /// only counted ([`outcome::Collector`]).
+    pub keep_witnesses: usize,
 }
 
 impl<'a> Ctx<'a> {

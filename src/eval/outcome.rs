@@ -59,8 +59,106 @@ pub struct Outcome {
     pub truth: Tri,
     /// Why.
     pub witnesses: Vec<Witness>,
+    /// Witnesses left out of `witnesses` (see [`Collector`]): only counted.
+    pub omitted: Omitted,
     /// For an unknown answer: what could not be known (shown by `--verbose`).
     pub reason: Option<String>,
+}
+
+/// How many witnesses an answer left out, each at a location of its own (distinct from each
+/// other and from the kept witnesses of the same condition). A finding counts them in its "and
+/// N more locations" label.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Omitted {
+    /// Witnesses that would have been related labels.
+    pub plain: usize,
+    /// Witnesses of value tests (labels only outside `forbid` checks).
+    pub value_tests: usize,
+}
+
+impl std::ops::AddAssign for Omitted {
+    fn add_assign(&mut self, o: Omitted) {
+        self.plain = self.plain.saturating_add(o.plain);
+        self.value_tests = self.value_tests.saturating_add(o.value_tests);
+    }
+}
+
+/// Collects the witnesses of one answer, keeping in full only those at the first
+/// [`Ctx::keep_witnesses`] distinct locations (a finding shows at most `related-labels` of them);
+/// later witnesses at new locations are only counted, and repeats of a kept location dropped.
+/// A statement with 600k actions thus costs a hundred witnesses and a list of spans, not 600k
+/// routes and messages.
+pub struct Collector {
+    keep: usize,
+    kept: Vec<Witness>,
+    kept_spans: Vec<Span>,
+    omitted_plain: Vec<Span>,
+    omitted_value_tests: Vec<Span>,
+}
+
+impl Collector {
+    /// An empty collector with the run's bound.
+    pub fn new(cx: &Ctx<'_>) -> Self {
+        Collector::keeping(cx.keep_witnesses)
+    }
+
+    /// An empty collector keeping `keep` distinct locations in full.
+    pub fn keeping(keep: usize) -> Self {
+        Collector {
+            keep: keep.max(1),
+            kept: Vec::new(),
+            kept_spans: Vec::new(),
+            omitted_plain: Vec::new(),
+            omitted_value_tests: Vec::new(),
+        }
+    }
+
+    /// Whether a witness at `span` is kept: call before building it, and build it only then.
+    /// A `false` answer has already counted it.
+    pub fn wants(&mut self, span: Span, value_test: bool) -> bool {
+        if self.kept_spans.contains(&span) {
+            // A repeat: labels show one per location; keep a few for the primary label's choice.
+            return self.kept.len() < 2 * self.keep;
+        }
+        if self.kept_spans.len() < self.keep {
+            self.kept_spans.push(span);
+            return true;
+        }
+        if value_test {
+            self.omitted_value_tests.push(span);
+        } else {
+            self.omitted_plain.push(span);
+        }
+        false
+    }
+
+    /// Adds a witness [`wants`](Self::wants) accepted.
+    pub fn push(&mut self, w: Witness) {
+        self.kept.push(w);
+    }
+
+    /// Whether nothing was collected (kept or counted).
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty() && self.omitted_plain.is_empty() && self.omitted_value_tests.is_empty()
+    }
+
+    /// The answer `truth` with the collected witnesses.
+    pub fn finish(self, truth: Tri) -> Outcome {
+        let distinct = |mut v: Vec<Span>| {
+            v.sort_unstable_by_key(|s| (s.file, s.start, s.end));
+            v.dedup();
+            v.len()
+        };
+        Outcome {
+            truth,
+            witnesses: self.kept,
+            omitted: Omitted {
+                plain: distinct(self.omitted_plain),
+                value_tests: distinct(self.omitted_value_tests),
+            },
+            reason: None,
+        }
+    }
 }
 
 impl Outcome {
@@ -69,6 +167,7 @@ impl Outcome {
         Outcome {
             truth,
             witnesses,
+            omitted: Omitted::default(),
             reason: None,
         }
     }
@@ -76,11 +175,20 @@ impl Outcome {
     pub fn unknown() -> Self {
         Outcome::new(Tri::Unknown, Vec::new())
     }
+    /// Unknown because the `reference-depth` limit stopped the chase of references (cycles,
+    /// deep chains): an undecided check whose reason names the limit.
+    pub fn depth_reached(max_depth: usize) -> Self {
+        Outcome::unknown_because(format!(
+            "references were followed {max_depth} hops deep without an answer {}",
+            crate::limits::hint("reference-depth")
+        ))
+    }
     /// Unknown, saying what could not be known.
     pub fn unknown_because(reason: impl Into<String>) -> Self {
         Outcome {
             truth: Tri::Unknown,
             witnesses: Vec::new(),
+            omitted: Omitted::default(),
             reason: Some(reason.into()),
         }
     }
@@ -90,19 +198,27 @@ impl Outcome {
 /// else true with every witness.
 pub fn combine_all(outs: Vec<Outcome>) -> Outcome {
     if outs.iter().any(|o| o.truth == Tri::False) {
-        let w = outs
-            .into_iter()
-            .filter(|o| o.truth == Tri::False)
-            .flat_map(|o| o.witnesses)
-            .collect();
-        Outcome::new(Tri::False, w)
+        merge(Tri::False, outs)
     } else if outs.iter().any(|o| o.truth == Tri::Unknown) {
         first_unknown(outs)
     } else {
-        Outcome::new(
-            Tri::True,
-            outs.into_iter().flat_map(|o| o.witnesses).collect(),
-        )
+        merge(Tri::True, outs)
+    }
+}
+
+/// `truth` with the witnesses (and omitted counts) of the outcomes that answered `truth`.
+fn merge(truth: Tri, outs: Vec<Outcome>) -> Outcome {
+    let mut omitted = Omitted::default();
+    let mut witnesses = Vec::new();
+    for o in outs.into_iter().filter(|o| o.truth == truth) {
+        omitted += o.omitted;
+        witnesses.extend(o.witnesses);
+    }
+    Outcome {
+        truth,
+        witnesses,
+        omitted,
+        reason: None,
     }
 }
 
@@ -114,6 +230,7 @@ fn first_unknown(outs: Vec<Outcome>) -> Outcome {
     Outcome {
         truth: Tri::Unknown,
         witnesses: Vec::new(),
+        omitted: Omitted::default(),
         reason,
     }
 }
@@ -122,19 +239,11 @@ fn first_unknown(outs: Vec<Outcome>) -> Outcome {
 /// false with every witness.
 pub fn combine_any(outs: Vec<Outcome>) -> Outcome {
     if outs.iter().any(|o| o.truth == Tri::True) {
-        let w = outs
-            .into_iter()
-            .filter(|o| o.truth == Tri::True)
-            .flat_map(|o| o.witnesses)
-            .collect();
-        Outcome::new(Tri::True, w)
+        merge(Tri::True, outs)
     } else if outs.iter().any(|o| o.truth == Tri::Unknown) {
         first_unknown(outs)
     } else {
-        Outcome::new(
-            Tri::False,
-            outs.into_iter().flat_map(|o| o.witnesses).collect(),
-        )
+        merge(Tri::False, outs)
     }
 }
 
@@ -160,8 +269,39 @@ pub fn value_test(
     expected: &str,
 ) -> Outcome {
     let root = cx.root(s);
-    let matches = p.query(root);
-    if matches.is_empty() {
+    let mut any_match = false;
+    let mut trues = Collector::new(cx);
+    let mut falses = Collector::new(cx);
+    let mut unknown: Option<String> = None;
+    p.visit(root, &mut |route, value, partial| {
+        any_match = true;
+        let verdict = if partial { None } else { f(value) };
+        let Some((ok, shown)) = verdict else {
+            unknown.get_or_insert_with(|| {
+                unknown_reason(&Match {
+                    route: route.to_vec(),
+                    value,
+                    partial,
+                })
+            });
+            return;
+        };
+        let sink = if ok { &mut trues } else { &mut falses };
+        if !sink.wants(cx.span_of_route(s, route), true) {
+            return;
+        }
+        let key = last_key(route);
+        sink.push(Witness {
+            at: WitnessAt::Route(s, route.to_vec()),
+            message: if ok {
+                format!("`{key}` is {shown}")
+            } else {
+                format!("`{key}` is {shown}, expected {expected}")
+            },
+            value_test: true,
+        });
+    });
+    if !any_match {
         let route = p.deepest_existing(root);
         return Outcome::new(
             Tri::False,
@@ -172,50 +312,23 @@ pub fn value_test(
             }],
         );
     }
-    let mut trues = Vec::new();
-    let mut falses = Vec::new();
-    let mut unknown: Option<String> = None;
-    for m in &matches {
-        if m.partial {
-            unknown.get_or_insert_with(|| unknown_reason(m));
-            continue;
-        }
-        match f(m.value) {
-            None => {
-                unknown.get_or_insert_with(|| unknown_reason(m));
-            }
-            Some((ok, shown)) => {
-                let key = last_key(&m.route);
-                let w = Witness {
-                    at: WitnessAt::Route(s, m.route.clone()),
-                    message: if ok {
-                        format!("`{key}` is {shown}")
-                    } else {
-                        format!("`{key}` is {shown}, expected {expected}")
-                    },
-                    value_test: true,
-                };
-                if ok { trues.push(w) } else { falses.push(w) }
-            }
-        }
-    }
     match q {
         Quantifier::Any => {
             if !trues.is_empty() {
-                Outcome::new(Tri::True, trues)
+                trues.finish(Tri::True)
             } else if let Some(r) = unknown {
                 Outcome::unknown_because(r)
             } else {
-                Outcome::new(Tri::False, falses)
+                falses.finish(Tri::False)
             }
         }
         Quantifier::All => {
             if !falses.is_empty() {
-                Outcome::new(Tri::False, falses)
+                falses.finish(Tri::False)
             } else if let Some(r) = unknown {
                 Outcome::unknown_because(r)
             } else {
-                Outcome::new(Tri::True, trues)
+                trues.finish(Tri::True)
             }
         }
     }
@@ -295,4 +408,40 @@ pub fn display_path(p: &JsonPath) -> String {
         .trim_start_matches("$.")
         .replace("[*]", "")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    #[test]
+    fn collector_keeps_a_bounded_number_of_witnesses_and_counts_distinct_others() {
+        let mut c = Collector::keeping(3);
+        let span = |i: usize| Span {
+            file: FileId(0),
+            start: i,
+            end: i + 1,
+        };
+        let mut built = 0;
+        // 100k witnesses at 1000 locations, each location seen 100 times.
+        for _ in 0..100 {
+            for i in 0..1000 {
+                if c.wants(span(i), false) {
+                    built += 1;
+                    c.push(Witness {
+                        at: WitnessAt::Span(span(i)),
+                        message: format!("{i}"),
+                        value_test: false,
+                    });
+                }
+            }
+        }
+        assert!(built <= 6, "{built}");
+        let out = c.finish(Tri::True);
+        assert_eq!(out.witnesses[0].message, "0");
+        // The 997 locations not kept, each counted once.
+        assert_eq!(out.omitted.plain, 997);
+        assert_eq!(out.omitted.value_tests, 0);
+    }
 }

@@ -33,10 +33,18 @@ impl Ctx<'_> {
                 }
             }
             WitnessAt::Exact(_, _, s) => *s,
-            WitnessAt::Route(Subject::Node(id), route) => self.graph.node(*id).span_at(route),
-            WitnessAt::Route(Subject::Statement { doc, stmt }, route) => {
-                let d = &self.policies[*doc];
-                let st = &d.statements()[*stmt];
+            WitnessAt::Route(s, route) => self.span_of_route(*s, route),
+        }
+    }
+
+    /// The span of the value at `route` in subject `s` (what a [`WitnessAt::Route`] witness
+    /// points at), without building the witness.
+    pub fn span_of_route(&self, s: Subject, route: &[crate::value::Seg]) -> Span {
+        match s {
+            Subject::Node(id) => self.graph.node(id).span_at(route),
+            Subject::Statement { doc, stmt } => {
+                let d = &self.policies[doc];
+                let st = &d.statements()[stmt];
                 st.span_at(route)
                     .unwrap_or_else(|| self.graph.node(d.owner).span_at(&d.route))
             }

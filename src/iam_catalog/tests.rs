@@ -241,8 +241,18 @@ fn malformed_tables_are_errors_not_panics() {
 
 #[test]
 fn hostile_patterns_are_cheap() {
+    // Not timed: the work is bounded by `glob::normalize` (star runs collapse; a pattern needing
+    // more than MAX_NAME_LEN characters matches nothing and is not matched at all).
+    assert_eq!(
+        glob::normalize(
+            &format!("s3:{}GetObject", "*".repeat(100_000)),
+            MAX_NAME_LEN
+        )
+        .as_deref(),
+        Some("s3:*GetObject")
+    );
+    assert_eq!(glob::normalize(&"*a".repeat(50_000), MAX_NAME_LEN), None);
     let c = catalog();
-    let start = std::time::Instant::now();
     assert!(c.expand(&format!("*:{}", "*a".repeat(50_000))).is_empty());
     assert!(c.expand(&format!("{}:*", "?".repeat(100_000))).is_empty());
     let names: Vec<String> = c
@@ -252,5 +262,4 @@ fn hostile_patterns_are_cheap() {
         .collect();
     assert!(names.contains(&"s3:GetObject".to_string()), "{names:?}");
     assert_eq!(c.suggest(&format!("s3:{}", "x".repeat(100_000))), None);
-    assert!(start.elapsed() < std::time::Duration::from_secs(5));
 }

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::{CompileCx, Condition, PathField};
+use crate::eval::outcome::Collector;
 use crate::eval::{Ctx, Outcome, Subject, Tri, Witness, WitnessAt};
 use crate::policy;
 use crate::value::Val;
@@ -38,28 +39,27 @@ impl Condition for ActionsOutside {
             return Outcome::unknown();
         };
         let root = cx.root(s);
-        let mut outside = Vec::new();
+        let mut outside = Collector::new(cx);
         let mut unknown = false;
-        for m in p.query(root) {
-            match &m.value.val {
-                Val::String(a) => {
-                    if !self
-                        .patterns
-                        .iter()
-                        .any(|l| policy::pattern_covered_by(a, l))
-                    {
-                        outside.push(Witness {
-                            at: WitnessAt::Route(s, m.route.clone()),
-                            message: format!("`{a}` supports resource-level permissions"),
-                            value_test: false,
-                        });
-                    }
+        p.visit(root, &mut |route, value, _| match &value.val {
+            Val::String(a) => {
+                if !self
+                    .patterns
+                    .iter()
+                    .any(|l| policy::pattern_covered_by(a, l))
+                    && outside.wants(cx.span_of_route(s, route), false)
+                {
+                    outside.push(Witness {
+                        at: WitnessAt::Route(s, route.to_vec()),
+                        message: format!("`{a}` supports resource-level permissions"),
+                        value_test: false,
+                    });
                 }
-                _ => unknown = true,
             }
-        }
+            _ => unknown = true,
+        });
         if !outside.is_empty() {
-            Outcome::new(Tri::True, outside)
+            outside.finish(Tri::True)
         } else if unknown {
             Outcome::unknown()
         } else {

@@ -66,7 +66,7 @@ impl Condition for Follow {
             return Outcome::unknown();
         };
         if depth >= cx.max_depth {
-            return Outcome::unknown();
+            return Outcome::depth_reached(cx.max_depth);
         }
         // Breadth-first over hops, remembering the first reference route on the subject.
         let (first, _) = targets(cx, start, p);
@@ -92,7 +92,7 @@ impl Condition for Follow {
             {
                 hops += 1;
                 if hops > cx.max_depth {
-                    return Outcome::unknown();
+                    return Outcome::depth_reached(cx.max_depth);
                 }
                 let (next, _) = targets(cx, n, hp);
                 frontier.extend(next.into_iter().map(|(t, _)| (t, route.clone())));

@@ -20,6 +20,7 @@ impl Condition for Not {
         Outcome {
             truth: !o.truth,
             witnesses: o.witnesses,
+            omitted: o.omitted,
             reason: o.reason,
         }
     }

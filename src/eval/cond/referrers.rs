@@ -49,12 +49,14 @@ impl Condition for Referrers {
             return Outcome::unknown();
         };
         if depth >= cx.max_depth {
-            return Outcome::unknown();
+            return Outcome::depth_reached(cx.max_depth);
         }
         let types = &self.types;
         let mut counted = Vec::new();
         let mut unknown = false;
         let mut unknown_ref: Option<String> = None;
+        // An exceeded limit below (`reference-depth`) is said as is, not as "cannot know".
+        let mut limit_reason: Option<String> = None;
         let mut seen = HashSet::new();
         for e in cx.graph.incoming(id) {
             let from = cx.graph.node(e.from);
@@ -75,7 +77,13 @@ impl Condition for Referrers {
             }
             let rs = Subject::Node(e.from);
             let t = match &self.where_ {
-                Some(w) => cx.eval(w, rs, depth + 1).truth,
+                Some(w) => {
+                    let o = cx.eval(w, rs, depth + 1);
+                    if let Some(r) = o.reason.filter(|r| r.contains("under `[limits]`")) {
+                        limit_reason.get_or_insert(r);
+                    }
+                    o.truth
+                }
                 None => Tri::True,
             };
             if t == Tri::Unknown && unknown_ref.is_none() {
@@ -93,6 +101,9 @@ impl Condition for Referrers {
         }
         if counted.len() >= self.min {
             return Outcome::new(Tri::True, counted);
+        }
+        if let (true, Some(r)) = (unknown, limit_reason) {
+            return Outcome::unknown_because(r);
         }
         if unknown {
             return Outcome::unknown_because(format!(

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{CompileCx, Cond, Condition, PathField, compile_nested};
-use crate::eval::outcome::{missing_message, unknown_reason};
+use crate::eval::outcome::{Omitted, missing_message, unknown_reason};
 use crate::eval::{Ctx, Outcome, Subject, Tri, Witness, WitnessAt};
 use crate::value::Seg;
 
@@ -39,12 +39,13 @@ impl Condition for Some {
             return Outcome::unknown();
         };
         if depth >= cx.max_depth {
-            return Outcome::unknown();
+            return Outcome::depth_reached(cx.max_depth);
         }
         let root = cx.root(s);
         let matches = p.query(root);
         let mut unknown: Option<Option<String>> = None;
         let mut falses = Vec::new();
+        let mut omitted = Omitted::default();
         for m in &matches {
             if m.partial {
                 unknown.get_or_insert_with(|| Option::Some(unknown_reason(m)));
@@ -56,13 +57,17 @@ impl Condition for Some {
                 Tri::Unknown => {
                     unknown.get_or_insert(o.reason);
                 }
-                Tri::False => falses.extend(o.witnesses),
+                Tri::False => {
+                    falses.extend(o.witnesses);
+                    omitted += o.omitted;
+                }
             }
         }
         if let Option::Some(reason) = unknown {
             return Outcome {
                 truth: Tri::Unknown,
                 witnesses: Vec::new(),
+                omitted: Omitted::default(),
                 reason,
             };
         }
@@ -74,7 +79,9 @@ impl Condition for Some {
                 value_test: true,
             });
         }
-        Outcome::new(Tri::False, falses)
+        let mut out = Outcome::new(Tri::False, falses);
+        out.omitted = omitted;
+        out
     }
 
     fn is_value_condition(&self) -> bool {
