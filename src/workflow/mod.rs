@@ -20,6 +20,13 @@
 //!   array of `{argv: [string, ...], pip?: {subcommand, options: {"--platform": [..], ...}},
 //!   docker?: {subcommand, image}}`
 //!   split from the script by [`shell`], every argument with its span in the file.
+//! - `gha:image`: one per container image a job runs: its `container` (a string or
+//!   `container.image`) and each `services.<id>.image`. Name = the image, address =
+//!   `<file>#jobs.<id>.container` / `...services.<sid>.image`, attrs = `{image, where}` with the
+//!   image's span. An image written as exactly `${{ matrix.<key> }}` becomes one node per literal
+//!   string value of `strategy.matrix.<key>` (and of `include` entries setting `<key>`), located
+//!   at the value and addressed `...[<n>]`; a matrix that is not a literal mapping (`fromJSON`)
+//!   gives no node. Edge: image → its job.
 //! - `gha:action`: one per composite (or any) action file, address = the file path, attrs = the
 //!   document as written with `runs.steps` left out.
 //!
@@ -58,8 +65,11 @@ pub const STEP_TYPE: &str = "gha:step";
 /// The `type_name` of an action (`action.yml`) node.
 pub const ACTION_TYPE: &str = "gha:action";
 
+/// The `type_name` of a container image a job runs (`container`, `services.<id>.image`).
+pub const IMAGE_TYPE: &str = "gha:image";
+
 /// Every workflow node type, as rules select them.
-pub const TYPES: &[&str] = &[WORKFLOW_TYPE, JOB_TYPE, STEP_TYPE, ACTION_TYPE];
+pub const TYPES: &[&str] = &[WORKFLOW_TYPE, JOB_TYPE, STEP_TYPE, ACTION_TYPE, IMAGE_TYPE];
 
 /// True for an action metadata file (`action.yml`/`action.yaml`), as opposed to a workflow.
 pub fn is_action_file(path: &str) -> bool {
@@ -165,6 +175,65 @@ fn with_commands(cx: &Ctx<'_>, mut attrs: Spanned) -> Spanned {
         m.insert("commands".into(), cmds);
     }
     attrs
+}
+
+/// The matrix key of an image written as exactly `${{ matrix.<key> }}`.
+fn matrix_key(image: &str) -> Option<&str> {
+    let inner = image.trim().strip_prefix("${{")?.strip_suffix("}}")?.trim();
+    let key = inner.strip_prefix("matrix.")?;
+    key.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        .then_some(key)
+}
+
+/// The images a job runs, each with its address suffix and the raw scalar it is written in:
+/// `container`, `services.<id>.image`, with `${{ matrix.<key> }}` expanded over the literal
+/// values of the job's matrix.
+fn job_images(job: &Raw) -> Vec<(String, &Raw)> {
+    let mut written: Vec<(String, &Raw)> = Vec::new();
+    match job.get("container") {
+        Some(c) if c.as_str().is_some() => written.push(("container".into(), c)),
+        Some(c) => {
+            if let Some(i) = c.get("image").filter(|i| i.as_str().is_some()) {
+                written.push(("container.image".into(), i));
+            }
+        }
+        None => {}
+    }
+    if let Some(services) = job.get("services").and_then(Raw::entries) {
+        for (k, svc) in services {
+            if let Some(i) = svc.get("image").filter(|i| i.as_str().is_some()) {
+                written.push((format!("services.{}.image", k.name), i));
+            }
+        }
+    }
+    let matrix = job.get("strategy").and_then(|s| s.get("matrix"));
+    let mut out = Vec::new();
+    for (at, raw) in written {
+        let Some(key) = raw.as_str().and_then(matrix_key) else {
+            out.push((at, raw));
+            continue;
+        };
+        // Unknown (an expression, or no such key): no image is known here.
+        let Some(m) = matrix.filter(|m| m.entries().is_some()) else {
+            continue;
+        };
+        let mut n = 0;
+        let mut values: Vec<&Raw> = Vec::new();
+        if let Some(RawVal::Seq(items)) = m.get(key).map(|v| &v.v) {
+            values.extend(items.iter());
+        }
+        if let Some(RawVal::Seq(items)) = m.get("include").map(|v| &v.v) {
+            values.extend(items.iter().filter_map(|e| e.get(key)));
+        }
+        for v in values {
+            if v.as_str().is_some() {
+                out.push((format!("{at}[{n}]"), v));
+                n += 1;
+            }
+        }
+    }
+    out
 }
 
 /// The span of the first key of a mapping (or the value itself).
@@ -387,6 +456,30 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
                 attr: None,
                 span: Some(header),
             });
+            for (at, raw) in job_images(job) {
+                let image = cx.literal(raw, &[])?;
+                let name = image.as_str().unwrap_or_default().to_string();
+                let mut a = IndexMap::new();
+                a.insert("image".to_string(), image);
+                a.insert("where".to_string(), Spanned::bare(Val::String(at.clone())));
+                let span = cx.span(&raw.span);
+                let img = nodes.len();
+                nodes.push(node(
+                    IMAGE_TYPE,
+                    name,
+                    format!("{}#jobs.{}.{at}", file.path, k.name),
+                    span,
+                    span,
+                    Spanned::new(Val::Object(Box::new(a)), Some(span)),
+                ));
+                edges.push(Edge {
+                    from: NodeId(img as u32),
+                    route: Vec::new(),
+                    to: NodeId(idx as u32),
+                    attr: None,
+                    span: Some(span),
+                });
+            }
             if let Some(list) = job.get("steps") {
                 steps(
                     &mut nodes,
@@ -538,5 +631,32 @@ mod tests {
         }
         let e = build(".github/workflows/a.yml", &bomb).unwrap_err();
         assert!(e.message.contains("aliases expand"), "{e:?}");
+    }
+
+    #[test]
+    fn every_job_image_is_a_node_and_matrix_values_are_expanded() {
+        let text = "on: push\njobs:\n  t:\n    strategy:\n      matrix:\n        img: [a:1, b:2]\n        include:\n          - img: c:3\n    container: ${{ matrix.img }}\n    services:\n      db: {image: pg:17}\n      r: {image: redis:7}\n  u:\n    strategy:\n      matrix: ${{ fromJSON(x) }}\n    container: ${{ matrix.img }}\n";
+        let f = build(".github/workflows/ci.yml", text).unwrap();
+        let images: Vec<(&str, &str)> = f
+            .nodes
+            .iter()
+            .filter(|n| n.type_name == IMAGE_TYPE)
+            .map(|n| (n.name.as_str(), n.address.as_str()))
+            .collect();
+        assert_eq!(
+            images,
+            [
+                ("a:1", ".github/workflows/ci.yml#jobs.t.container[0]"),
+                ("b:2", ".github/workflows/ci.yml#jobs.t.container[1]"),
+                ("c:3", ".github/workflows/ci.yml#jobs.t.container[2]"),
+                ("pg:17", ".github/workflows/ci.yml#jobs.t.services.db.image"),
+                (
+                    "redis:7",
+                    ".github/workflows/ci.yml#jobs.t.services.r.image"
+                ),
+            ]
+        );
+        let s = f.nodes[2].span;
+        assert_eq!(&text[s.start..s.end], "a:1");
     }
 }
