@@ -19,7 +19,9 @@
 //!   synthesized `commands` when `run` is a string and `shell` (if set) is a POSIX shell: an
 //!   array of `{argv: [string, ...], pip?: {subcommand, options: {"--platform": [..], ...}},
 //!   docker?: {subcommand, image}}`
-//!   split from the script by [`shell`], every argument with its span in the file.
+//!   split from the script by [`shell`], every argument with its span in the file; and a
+//!   synthesized `env_expansions` (see [`with_env_expansions`]) when the script expands
+//!   `${{ env.NAME }}` of a defined variable.
 //! - `gha:image`: one per container image a job runs: its `container` (a string or
 //!   `container.image`) and each `services.<id>.image`. Name = the image, address =
 //!   `<file>#jobs.<id>.container` / `...services.<sid>.image`, attrs = `{image, where}` with the
@@ -236,6 +238,83 @@ fn job_images(job: &Raw) -> Vec<(String, &Raw)> {
     out
 }
 
+/// The names of `${{ env.NAME }}` expressions in `text` (only an expression that is exactly
+/// `env.NAME`), in order.
+fn env_refs(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${{") {
+        let after = &rest[i + 3..];
+        let Some(j) = after.find("}}") else { break };
+        let inner = after[..j].trim();
+        if let Some(name) = inner.strip_prefix("env.")
+            && !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            out.push(name);
+        }
+        rest = &after[j + 2..];
+    }
+    out
+}
+
+/// Adds `env_expansions` to a step whose `run` (or `actions/github-script`'s `with.script`)
+/// expands `${{ env.NAME }}`: one `{"env.NAME": value}` per expansion, `value` the text of the
+/// nearest definition (step, job, then workflow `env`) located at the script, so a rule can test
+/// what the expression stands for.
+fn with_env_expansions(
+    cx: &Ctx<'_>,
+    mut attrs: Spanned,
+    step: &Raw,
+    outer_env: &[&Raw],
+) -> Result<Spanned, InputError> {
+    let github_script = step
+        .get("uses")
+        .and_then(Raw::as_str)
+        .is_some_and(|u| u.starts_with("actions/github-script@"));
+    let script = step.get("run").or_else(|| {
+        step.get("with")
+            .and_then(|w| w.get("script"))
+            .filter(|_| github_script)
+    });
+    let Some(script) = script else {
+        return Ok(attrs);
+    };
+    let Some(text) = script.as_str() else {
+        return Ok(attrs);
+    };
+    let envs: Vec<&Raw> = step
+        .get("env")
+        .into_iter()
+        .chain(outer_env.iter().copied())
+        .collect();
+    let span = cx.span(&script.span);
+    let mut out = Vec::new();
+    for name in env_refs(text) {
+        let Some(def) = envs.iter().find_map(|e| e.get(name)) else {
+            continue;
+        };
+        let Some(value) = def.as_str() else { continue };
+        let mut m = IndexMap::new();
+        m.insert(
+            format!("env.{name}"),
+            Spanned::new(Val::String(value.to_string()), Some(span)),
+        );
+        out.push(Spanned::new(Val::Object(Box::new(m)), Some(span)));
+    }
+    if !out.is_empty()
+        && let Val::Object(m) = &mut attrs.val
+    {
+        m.insert(
+            "env_expansions".into(),
+            Spanned::new(Val::Array(out), Some(span)),
+        );
+    }
+    Ok(attrs)
+}
+
 /// The span of the first key of a mapping (or the value itself).
 fn first_key(r: &Raw) -> std::ops::Range<usize> {
     match r.entries().and_then(|e| e.first()) {
@@ -345,7 +424,8 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
                  edges: &mut Vec<Edge>,
                  parent: usize,
                  prefix: &str,
-                 list: &Raw|
+                 list: &Raw,
+                 outer_env: &[&Raw]|
      -> Result<(), InputError> {
         let RawVal::Seq(items) = &list.v else {
             return Err(cx.error(list.span.clone(), "`steps` must be a sequence of steps"));
@@ -367,7 +447,12 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
                 format!("{}#{prefix}steps[{n}]", file.path),
                 cx.span(&step.span),
                 header,
-                with_commands(&cx, cx.literal(step, &[])?),
+                with_env_expansions(
+                    &cx,
+                    with_commands(&cx, cx.literal(step, &[])?),
+                    step,
+                    outer_env,
+                )?,
             ));
             edges.push(Edge {
                 from: NodeId(idx as u32),
@@ -397,7 +482,7 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
             attrs,
         ));
         if let Some(list) = runs.and_then(|r| r.get("steps")) {
-            steps(&mut nodes, &mut edges, 0, "runs.", list)?;
+            steps(&mut nodes, &mut edges, 0, "runs.", list, &[])?;
         }
         return Ok(Fragment {
             nodes,
@@ -487,6 +572,10 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
                     idx,
                     &format!("jobs.{}.", k.name),
                     list,
+                    &[job.get("env"), root.get("env")]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>(),
                 )?;
             }
         }
@@ -658,5 +747,24 @@ mod tests {
         );
         let s = f.nodes[2].span;
         assert_eq!(&text[s.start..s.end], "a:1");
+    }
+
+    #[test]
+    fn env_expansions_take_the_nearest_definition_and_skip_shell_variables() {
+        let text = "on: issues\nenv:\n  T: ${{ github.event.issue.title }}\n  U: wf\njobs:\n  a:\n    env:\n      U: ${{ github.event.issue.body }}\n    steps:\n      - run: echo \"$T ${{ env.U }} ${{ env.T }} ${{ env.NONE }}\"\n      - uses: other/action@v1\n        with:\n          script: ${{ env.T }}\n";
+        let f = build(".github/workflows/ci.yml", text).unwrap();
+        let x = f.nodes[2].attrs.get("env_expansions").unwrap();
+        let items = x.as_array().unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            items[0].get("env.U").unwrap().as_str(),
+            Some("${{ github.event.issue.body }}")
+        );
+        assert_eq!(
+            items[1].get("env.T").unwrap().as_str(),
+            Some("${{ github.event.issue.title }}")
+        );
+        // `with.script` counts only for actions/github-script.
+        assert!(f.nodes[3].attrs.get("env_expansions").is_none());
     }
 }
