@@ -19,7 +19,16 @@
 //!   synthesized `commands` when `run` is a string and `shell` (if set) is a POSIX shell: an
 //!   array of `{argv: [string, ...], pip?: {subcommand, options: {"--platform": [..], ...}},
 //!   docker?: {subcommand, image}}`
-//!   split from the script by [`shell`], every argument with its span in the file.
+//!   split from the script by [`shell`], every argument with its span in the file; and a
+//!   synthesized `env_expansions` (see [`with_env_expansions`]) when the script expands
+//!   `${{ env.NAME }}` of a defined variable.
+//! - `gha:image`: one per container image a job runs: its `container` (a string or
+//!   `container.image`) and each `services.<id>.image`. Name = the image, address =
+//!   `<file>#jobs.<id>.container` / `...services.<sid>.image`, attrs = `{image, where}` with the
+//!   image's span. An image written as exactly `${{ matrix.<key> }}` becomes one node per literal
+//!   string value of `strategy.matrix.<key>` (and of `include` entries setting `<key>`), located
+//!   at the value and addressed `...[<n>]`; a matrix that is not a literal mapping (`fromJSON`)
+//!   gives no node. Edge: image → its job.
 //! - `gha:action`: one per composite (or any) action file, address = the file path, attrs = the
 //!   document as written with `runs.steps` left out.
 //!
@@ -58,8 +67,11 @@ pub const STEP_TYPE: &str = "gha:step";
 /// The `type_name` of an action (`action.yml`) node.
 pub const ACTION_TYPE: &str = "gha:action";
 
+/// The `type_name` of a container image a job runs (`container`, `services.<id>.image`).
+pub const IMAGE_TYPE: &str = "gha:image";
+
 /// Every workflow node type, as rules select them.
-pub const TYPES: &[&str] = &[WORKFLOW_TYPE, JOB_TYPE, STEP_TYPE, ACTION_TYPE];
+pub const TYPES: &[&str] = &[WORKFLOW_TYPE, JOB_TYPE, STEP_TYPE, ACTION_TYPE, IMAGE_TYPE];
 
 /// True for an action metadata file (`action.yml`/`action.yaml`), as opposed to a workflow.
 pub fn is_action_file(path: &str) -> bool {
@@ -165,6 +177,142 @@ fn with_commands(cx: &Ctx<'_>, mut attrs: Spanned) -> Spanned {
         m.insert("commands".into(), cmds);
     }
     attrs
+}
+
+/// The matrix key of an image written as exactly `${{ matrix.<key> }}`.
+fn matrix_key(image: &str) -> Option<&str> {
+    let inner = image.trim().strip_prefix("${{")?.strip_suffix("}}")?.trim();
+    let key = inner.strip_prefix("matrix.")?;
+    key.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        .then_some(key)
+}
+
+/// The images a job runs, each with its address suffix and the raw scalar it is written in:
+/// `container`, `services.<id>.image`, with `${{ matrix.<key> }}` expanded over the literal
+/// values of the job's matrix.
+fn job_images(job: &Raw) -> Vec<(String, &Raw)> {
+    let mut written: Vec<(String, &Raw)> = Vec::new();
+    match job.get("container") {
+        Some(c) if c.as_str().is_some() => written.push(("container".into(), c)),
+        Some(c) => {
+            if let Some(i) = c.get("image").filter(|i| i.as_str().is_some()) {
+                written.push(("container.image".into(), i));
+            }
+        }
+        None => {}
+    }
+    if let Some(services) = job.get("services").and_then(Raw::entries) {
+        for (k, svc) in services {
+            if let Some(i) = svc.get("image").filter(|i| i.as_str().is_some()) {
+                written.push((format!("services.{}.image", k.name), i));
+            }
+        }
+    }
+    let matrix = job.get("strategy").and_then(|s| s.get("matrix"));
+    let mut out = Vec::new();
+    for (at, raw) in written {
+        let Some(key) = raw.as_str().and_then(matrix_key) else {
+            out.push((at, raw));
+            continue;
+        };
+        // Unknown (an expression, or no such key): no image is known here.
+        let Some(m) = matrix.filter(|m| m.entries().is_some()) else {
+            continue;
+        };
+        let mut n = 0;
+        let mut values: Vec<&Raw> = Vec::new();
+        if let Some(RawVal::Seq(items)) = m.get(key).map(|v| &v.v) {
+            values.extend(items.iter());
+        }
+        if let Some(RawVal::Seq(items)) = m.get("include").map(|v| &v.v) {
+            values.extend(items.iter().filter_map(|e| e.get(key)));
+        }
+        for v in values {
+            if v.as_str().is_some() {
+                out.push((format!("{at}[{n}]"), v));
+                n += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The names of `${{ env.NAME }}` expressions in `text` (only an expression that is exactly
+/// `env.NAME`), in order.
+fn env_refs(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${{") {
+        let after = &rest[i + 3..];
+        let Some(j) = after.find("}}") else { break };
+        let inner = after[..j].trim();
+        if let Some(name) = inner.strip_prefix("env.")
+            && !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            out.push(name);
+        }
+        rest = &after[j + 2..];
+    }
+    out
+}
+
+/// Adds `env_expansions` to a step whose `run` (or `actions/github-script`'s `with.script`)
+/// expands `${{ env.NAME }}`: one `{"env.NAME": value}` per expansion, `value` the text of the
+/// nearest definition (step, job, then workflow `env`) located at the script, so a rule can test
+/// what the expression stands for.
+fn with_env_expansions(
+    cx: &Ctx<'_>,
+    mut attrs: Spanned,
+    step: &Raw,
+    outer_env: &[&Raw],
+) -> Result<Spanned, InputError> {
+    let github_script = step
+        .get("uses")
+        .and_then(Raw::as_str)
+        .is_some_and(|u| u.starts_with("actions/github-script@"));
+    let script = step.get("run").or_else(|| {
+        step.get("with")
+            .and_then(|w| w.get("script"))
+            .filter(|_| github_script)
+    });
+    let Some(script) = script else {
+        return Ok(attrs);
+    };
+    let Some(text) = script.as_str() else {
+        return Ok(attrs);
+    };
+    let envs: Vec<&Raw> = step
+        .get("env")
+        .into_iter()
+        .chain(outer_env.iter().copied())
+        .collect();
+    let span = cx.span(&script.span);
+    let mut out = Vec::new();
+    for name in env_refs(text) {
+        let Some(def) = envs.iter().find_map(|e| e.get(name)) else {
+            continue;
+        };
+        let Some(value) = def.as_str() else { continue };
+        let mut m = IndexMap::new();
+        m.insert(
+            format!("env.{name}"),
+            Spanned::new(Val::String(value.to_string()), Some(span)),
+        );
+        out.push(Spanned::new(Val::Object(Box::new(m)), Some(span)));
+    }
+    if !out.is_empty()
+        && let Val::Object(m) = &mut attrs.val
+    {
+        m.insert(
+            "env_expansions".into(),
+            Spanned::new(Val::Array(out), Some(span)),
+        );
+    }
+    Ok(attrs)
 }
 
 /// The span of the first key of a mapping (or the value itself).
@@ -276,7 +424,8 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
                  edges: &mut Vec<Edge>,
                  parent: usize,
                  prefix: &str,
-                 list: &Raw|
+                 list: &Raw,
+                 outer_env: &[&Raw]|
      -> Result<(), InputError> {
         let RawVal::Seq(items) = &list.v else {
             return Err(cx.error(list.span.clone(), "`steps` must be a sequence of steps"));
@@ -298,7 +447,12 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
                 format!("{}#{prefix}steps[{n}]", file.path),
                 cx.span(&step.span),
                 header,
-                with_commands(&cx, cx.literal(step, &[])?),
+                with_env_expansions(
+                    &cx,
+                    with_commands(&cx, cx.literal(step, &[])?),
+                    step,
+                    outer_env,
+                )?,
             ));
             edges.push(Edge {
                 from: NodeId(idx as u32),
@@ -328,7 +482,7 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
             attrs,
         ));
         if let Some(list) = runs.and_then(|r| r.get("steps")) {
-            steps(&mut nodes, &mut edges, 0, "runs.", list)?;
+            steps(&mut nodes, &mut edges, 0, "runs.", list, &[])?;
         }
         return Ok(Fragment {
             nodes,
@@ -387,6 +541,30 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
                 attr: None,
                 span: Some(header),
             });
+            for (at, raw) in job_images(job) {
+                let image = cx.literal(raw, &[])?;
+                let name = image.as_str().unwrap_or_default().to_string();
+                let mut a = IndexMap::new();
+                a.insert("image".to_string(), image);
+                a.insert("where".to_string(), Spanned::bare(Val::String(at.clone())));
+                let span = cx.span(&raw.span);
+                let img = nodes.len();
+                nodes.push(node(
+                    IMAGE_TYPE,
+                    name,
+                    format!("{}#jobs.{}.{at}", file.path, k.name),
+                    span,
+                    span,
+                    Spanned::new(Val::Object(Box::new(a)), Some(span)),
+                ));
+                edges.push(Edge {
+                    from: NodeId(img as u32),
+                    route: Vec::new(),
+                    to: NodeId(idx as u32),
+                    attr: None,
+                    span: Some(span),
+                });
+            }
             if let Some(list) = job.get("steps") {
                 steps(
                     &mut nodes,
@@ -394,6 +572,10 @@ pub fn build_workflow(id: FileId, file: &SourceFile) -> Result<Fragment, InputEr
                     idx,
                     &format!("jobs.{}.", k.name),
                     list,
+                    &[job.get("env"), root.get("env")]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>(),
                 )?;
             }
         }
@@ -538,5 +720,51 @@ mod tests {
         }
         let e = build(".github/workflows/a.yml", &bomb).unwrap_err();
         assert!(e.message.contains("aliases expand"), "{e:?}");
+    }
+
+    #[test]
+    fn every_job_image_is_a_node_and_matrix_values_are_expanded() {
+        let text = "on: push\njobs:\n  t:\n    strategy:\n      matrix:\n        img: [a:1, b:2]\n        include:\n          - img: c:3\n    container: ${{ matrix.img }}\n    services:\n      db: {image: pg:17}\n      r: {image: redis:7}\n  u:\n    strategy:\n      matrix: ${{ fromJSON(x) }}\n    container: ${{ matrix.img }}\n";
+        let f = build(".github/workflows/ci.yml", text).unwrap();
+        let images: Vec<(&str, &str)> = f
+            .nodes
+            .iter()
+            .filter(|n| n.type_name == IMAGE_TYPE)
+            .map(|n| (n.name.as_str(), n.address.as_str()))
+            .collect();
+        assert_eq!(
+            images,
+            [
+                ("a:1", ".github/workflows/ci.yml#jobs.t.container[0]"),
+                ("b:2", ".github/workflows/ci.yml#jobs.t.container[1]"),
+                ("c:3", ".github/workflows/ci.yml#jobs.t.container[2]"),
+                ("pg:17", ".github/workflows/ci.yml#jobs.t.services.db.image"),
+                (
+                    "redis:7",
+                    ".github/workflows/ci.yml#jobs.t.services.r.image"
+                ),
+            ]
+        );
+        let s = f.nodes[2].span;
+        assert_eq!(&text[s.start..s.end], "a:1");
+    }
+
+    #[test]
+    fn env_expansions_take_the_nearest_definition_and_skip_shell_variables() {
+        let text = "on: issues\nenv:\n  T: ${{ github.event.issue.title }}\n  U: wf\njobs:\n  a:\n    env:\n      U: ${{ github.event.issue.body }}\n    steps:\n      - run: echo \"$T ${{ env.U }} ${{ env.T }} ${{ env.NONE }}\"\n      - uses: other/action@v1\n        with:\n          script: ${{ env.T }}\n";
+        let f = build(".github/workflows/ci.yml", text).unwrap();
+        let x = f.nodes[2].attrs.get("env_expansions").unwrap();
+        let items = x.as_array().unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            items[0].get("env.U").unwrap().as_str(),
+            Some("${{ github.event.issue.body }}")
+        );
+        assert_eq!(
+            items[1].get("env.T").unwrap().as_str(),
+            Some("${{ github.event.issue.title }}")
+        );
+        // `with.script` counts only for actions/github-script.
+        assert!(f.nodes[3].attrs.get("env_expansions").is_none());
     }
 }
