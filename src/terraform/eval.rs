@@ -15,7 +15,7 @@ use hcl_edit::visit::Visit;
 use indexmap::IndexMap;
 
 use crate::source::{FileId, SourceFile, Span};
-use crate::value::{Route, Seg, Spanned, Val};
+use crate::value::{Part, Route, Seg, Shape, Spanned, Val};
 
 use super::key;
 
@@ -213,6 +213,11 @@ impl<'a> Evaluator<'a> {
         Spanned::unknown(self.text(r.clone()), self.span(r))
     }
 
+    /// [`Evaluator::unknown_of`] for a value of a known shape.
+    fn unknown_shaped_of(&self, r: Option<Range<usize>>, shape: Shape) -> Spanned {
+        Spanned::unknown_shaped(self.text(r.clone()), shape, self.span(r))
+    }
+
     /// Forgets memoised locals, variables and documents (their references name node indices,
     /// which change when blocks are expanded into instances).
     pub fn reset_memos(&mut self) {
@@ -396,8 +401,9 @@ impl<'a> Evaluator<'a> {
             {
                 // `"${x}"` is `x` itself in Terraform (legacy `"${data.d.json}"` stays a document).
                 let mut v = self.eval(&i.expr);
-                if v.is_unknown() {
-                    return self.unknown_of(r);
+                if let Val::Unknown(u) = &v.val {
+                    let shape = u.shape().clone();
+                    return self.unknown_shaped_of(r, shape);
                 }
                 if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
                     v.span = span;
@@ -405,8 +411,8 @@ impl<'a> Evaluator<'a> {
                 v
             }
             Expression::StringTemplate(t) => match self.eval_template(t) {
-                Some(s) => Spanned::new(Val::String(s), span),
-                None => self.unknown_of(r),
+                Ok(s) => Spanned::new(Val::String(s), span),
+                Err(shape) => self.unknown_shaped_of(r, shape),
             },
             Expression::HeredocTemplate(h) => self.eval_heredoc(h, r),
             Expression::Parenthesis(p) => {
@@ -551,9 +557,12 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Evaluates a template; `None` when a part is unknown or a directive is present.
-    fn eval_template(&mut self, t: &Template) -> Option<String> {
+    /// Evaluates a template; when a part is unknown or a directive is present, `Err` with the
+    /// shape of the result (a directive whose outcome is not evaluated is a hole: its literal
+    /// text may or may not be in the result).
+    fn eval_template(&mut self, t: &Template) -> Result<String, Shape> {
         let mut out = String::new();
+        let mut parts: Vec<Part> = Vec::new();
         let mut known = true;
         for el in t.iter() {
             match el {
@@ -564,19 +573,29 @@ impl<'a> Evaluator<'a> {
                         Some(s) if out.len().saturating_add(s.len()) > self.max_string => {
                             let span = self.span(i.expr.span());
                             self.exceeded("string-bytes", span);
-                            return None;
+                            return Err(Shape::Opaque);
                         }
                         Some(s) => out.push_str(&s),
-                        None => known = false,
+                        None => {
+                            known = false;
+                            parts.push(Part::Lit(std::mem::take(&mut out)));
+                            parts.push(Part::Hole(shape_of(&v)));
+                        }
                     }
                 }
                 Element::Directive(d) => {
                     RefWalker { ev: self }.visit_directive(d);
                     known = false;
+                    parts.push(Part::Lit(std::mem::take(&mut out)));
+                    parts.push(Part::Hole(Shape::Opaque));
                 }
             }
         }
-        known.then_some(out)
+        if known {
+            return Ok(out);
+        }
+        parts.push(Part::Lit(out));
+        Err(Shape::template(parts))
     }
 
     fn eval_heredoc(&mut self, h: &HeredocTemplate, r: Option<Range<usize>>) -> Spanned {
@@ -607,18 +626,20 @@ impl<'a> Evaluator<'a> {
                         }
                         None => {
                             all_known = false;
-                            pieces.push(super::json::Piece::Hole(self.text(i.span())));
+                            pieces
+                                .push(super::json::Piece::Hole(self.text(i.span()), shape_of(&v)));
                         }
                     }
                 }
                 Element::Directive(d) => {
                     RefWalker { ev: self }.visit_directive(d);
                     has_directive = true;
+                    pieces.push(super::json::Piece::Hole(String::new(), Shape::Opaque));
                 }
             }
         }
         if has_directive {
-            return self.unknown_of(r);
+            return self.unknown_shaped_of(r, super::json::pieces_shape(&pieces));
         }
         if let Some(v) = super::json::parse_pieces(&pieces, self.file, span) {
             return v;
@@ -628,12 +649,12 @@ impl<'a> Evaluator<'a> {
                 .iter()
                 .map(|p| match p {
                     super::json::Piece::Text(t, _) => t.as_str(),
-                    super::json::Piece::Hole(_) | super::json::Piece::Value(..) => "",
+                    super::json::Piece::Hole(..) | super::json::Piece::Value(..) => "",
                 })
                 .collect();
             return Spanned::new(Val::String(s), span);
         }
-        self.unknown_of(r)
+        self.unknown_shaped_of(r, super::json::pieces_shape(&pieces))
     }
 
     /// Evaluates a traversal (`var.x`, `local.y.z`, `aws_kms_key.k.arn`, `x[0]`).
@@ -697,9 +718,10 @@ impl<'a> Evaluator<'a> {
                         .cloned()
                         .filter(|_| ops.len() == 1)
                 });
+                let shape = attribute_shape(&addr, rest);
                 let Some(targets) = found else {
                     self.eval_index_exprs(ops);
-                    return self.unknown_of(r);
+                    return self.unknown_shaped_of(r, shape);
                 };
                 let attr = first_attr(rest);
                 // An instance key right after the address (`[0]`, `["k"]`), evaluated once.
@@ -748,7 +770,7 @@ impl<'a> Evaluator<'a> {
                     });
                 }
                 self.eval_index_exprs(&rest[after_key..]);
-                self.unknown_of(r)
+                self.unknown_shaped_of(r, shape)
             }
         }
     }
@@ -1102,6 +1124,33 @@ fn address_of<'o>(
             let n = get_attr(ops, 0)?;
             Some((format!("{t}.{n}"), &ops[1..]))
         }
+    }
+}
+
+/// `addr.name` or `addr[key].name` (nothing after the attribute): the attribute of that
+/// resource, data source or module; otherwise nothing is known.
+fn attribute_shape(addr: &str, rest: &[hcl_edit::Decorated<TraversalOperator>]) -> Shape {
+    let rest = match rest.first().map(|o| o.value()) {
+        Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)) => &rest[1..],
+        _ => rest,
+    };
+    match rest {
+        [one] => match one.value() {
+            TraversalOperator::GetAttr(a) => Shape::Attribute {
+                owner: addr.to_string(),
+                name: a.as_str().to_string(),
+            },
+            _ => Shape::Opaque,
+        },
+        _ => Shape::Opaque,
+    }
+}
+
+/// What is known of `v` when it is unknown ([`Shape::Opaque`] for anything else).
+pub(super) fn shape_of(v: &Spanned) -> Shape {
+    match &v.val {
+        Val::Unknown(u) => u.shape().clone(),
+        _ => Shape::Opaque,
     }
 }
 

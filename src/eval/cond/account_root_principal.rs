@@ -4,9 +4,8 @@
 use serde::Deserialize;
 
 use super::{CompileCx, Condition};
-use crate::eval::shape::{is_account_root, is_principal_resource_arn};
 use crate::eval::{Ctx, Outcome, Subject, Tri};
-use crate::value::{Spanned, Val};
+use crate::value::{Part, Spanned, Val, is_account_root};
 
 /// `account_root_principal`.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,10 +33,10 @@ impl Condition for AccountRootPrincipal {
                 };
                 for it in items {
                     match &it.val {
-                        Val::String(x) if is_account_root(x) => {}
-                        Val::Unknown(u) if is_account_root(&u.expr) => {}
+                        Val::String(x) if is_account_root_text(x) => {}
+                        Val::Unknown(u) if u.shape().is_account_root() => {}
                         // The ARN attribute of a role or user resource is never an account root.
-                        Val::Unknown(u) if is_principal_resource_arn(&u.expr) => t = Tri::False,
+                        Val::Unknown(u) if u.shape().is_resource_arn() => t = Tri::False,
                         Val::Unknown(_) => {
                             if t == Tri::True {
                                 t = Tri::Unknown
@@ -59,4 +58,11 @@ impl Condition for AccountRootPrincipal {
         };
         Outcome::new(t, Vec::new())
     }
+}
+
+/// A known principal that is an account root: `arn:aws:iam::123456789012:root`, or a bare
+/// 12-digit account id.
+fn is_account_root_text(s: &str) -> bool {
+    (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()))
+        || is_account_root(&[Part::Lit(s.to_string())])
 }

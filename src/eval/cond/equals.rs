@@ -4,7 +4,6 @@ use serde::Deserialize;
 
 use super::{CompileCx, Condition, PathField};
 use crate::eval::outcome::{Quantifier, describe, value_test};
-use crate::eval::shape::template_shape;
 use crate::eval::{Ctx, Outcome, Subject};
 use crate::value::{Seg, Spanned, Val};
 
@@ -53,11 +52,10 @@ pub(super) fn value_eq(v: &Spanned, expected: &serde_json::Value) -> Option<bool
         // An unknown string can still be proved different: `"${aws_s3_bucket.b.arn}/*"` is never
         // `"*"`, because its literal parts are not in it.
         (Val::Unknown(u), J::String(e)) => {
-            if template_shape(&u.expr).is_some_and(|re| !re.is_match(e)) {
-                false
-            } else {
+            if u.shape().may_be(e) {
                 return None;
             }
+            false
         }
         (Val::Unknown(_), _) => return None,
         (_, J::Bool(b)) => v.as_bool() == Some(*b),
