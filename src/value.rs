@@ -547,6 +547,98 @@ mod tests {
 }
 
 #[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    fn lit(s: &str) -> Part {
+        Part::Lit(s.to_string())
+    }
+
+    fn hole() -> Part {
+        Part::Hole(Shape::Opaque)
+    }
+
+    #[test]
+    fn templates_are_normalised() {
+        // Adjacent literals merge, empty ones go, nested templates flatten.
+        let inner = Shape::Template(vec![lit("b"), hole()]);
+        assert_eq!(
+            Shape::template(vec![
+                lit("a"),
+                lit(""),
+                Part::Hole(inner),
+                lit("c"),
+                lit("d")
+            ]),
+            Shape::Template(vec![lit("ab"), hole(), lit("cd")])
+        );
+        // A lone hole is that hole's shape.
+        let attr = Shape::Attribute {
+            owner: "aws_s3_bucket.b".into(),
+            name: "arn".into(),
+        };
+        assert_eq!(
+            Shape::template(vec![lit(""), Part::Hole(attr.clone()), lit("")]),
+            attr
+        );
+        assert_eq!(Shape::template(vec![lit("only text")]), Shape::Opaque);
+    }
+
+    #[test]
+    fn templates_match_as_globs() {
+        let t = Shape::template(vec![lit("arn:"), hole(), lit("/"), hole(), lit("/*")]);
+        assert!(t.may_be("arn:aws:s3:::b/k/*"));
+        assert!(t.may_be("arn://*"));
+        assert!(!t.may_be("*"));
+        assert!(!t.may_be("arn:/*"), "prefix and suffix may not overlap");
+        assert_eq!(t.glob().as_deref(), Some("arn:*/*/*"));
+        let open = Shape::template(vec![hole(), lit("*")]);
+        assert!(open.may_be("*"));
+        assert!(Shape::template(vec![hole(), hole()]).may_be("*"));
+        assert!(Shape::Opaque.may_be("*"));
+    }
+
+    #[test]
+    fn attributes_know_arns() {
+        let a = |owner: &str, name: &str| Shape::Attribute {
+            owner: owner.into(),
+            name: name.into(),
+        };
+        assert!(!a("aws_s3_bucket.b", "arn").may_be("*"));
+        assert!(a("aws_s3_bucket.b", "arn").may_be("arn:aws:s3:::b"));
+        assert!(a("aws_s3_bucket.b", "bucket").may_be("*"));
+        assert!(a("aws_iam_role.r", "arn").is_resource_arn());
+        assert!(a("Role", "Arn").is_resource_arn());
+        assert!(!a("data.aws_iam_role.r", "arn").is_resource_arn());
+        assert!(!a("module.m", "role_arn").is_resource_arn());
+        assert!(a("module.m", "role_arn").is_arn());
+    }
+
+    #[test]
+    fn account_roots_are_recognised_from_parts() {
+        let root = |parts: Vec<Part>| Shape::template(parts).is_account_root();
+        assert!(root(vec![
+            lit("arn:"),
+            hole(),
+            lit(":iam::"),
+            hole(),
+            lit(":root")
+        ]));
+        assert!(root(vec![lit("arn:aws-cn:iam::"), hole(), lit(":root")]));
+        assert!(!root(vec![lit("arn:aws:iam::111122223333:root"), hole()]));
+        assert!(!root(vec![lit("arn:aws:iam::"), hole(), lit(":role/x")]));
+        assert!(!root(vec![lit("arn:aws:iam::"), hole(), lit("1:root")]));
+        assert!(!root(vec![lit("arn:aws:s3::"), hole(), lit(":root")]));
+        assert!(is_account_root(&[lit("arn:aws:iam::111122223333:root")]));
+        assert!(!is_account_root(&[lit("arn:aws:iam::11112222333:root")]));
+        // Still a template: it is never `*`.
+        let r = Shape::template(vec![lit("arn:aws:iam::"), hole(), lit(":root")]);
+        assert!(!r.may_be("*"));
+        assert!(r.may_be("arn:aws:iam::111122223333:root"));
+    }
+}
+
+#[cfg(test)]
 mod size_probe {
     #[test]
     fn a_value_stays_small() {

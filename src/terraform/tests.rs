@@ -1358,3 +1358,125 @@ fn toset_of_many_items_is_linear_and_keeps_terraform_equality() {
         serde_json::json!([{"a": 1, "b": [2]}, 0, "0", [1]])
     );
 }
+
+// ---------------------------------------------------------------- what unknowns know
+
+fn shape_at<'t>(t: &'t T, addr: &str, path: &str) -> &'t crate::value::Shape {
+    match &t.get(addr, path).val {
+        Val::Unknown(u) => u.shape(),
+        other => panic!("{path}: expected an unknown, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknowns_know_the_resource_attribute_they_read() {
+    use crate::value::Shape;
+    let t = one(r#"
+resource "aws_s3_bucket" "b" {
+  count = 2
+}
+data "aws_caller_identity" "current" {}
+resource "r" "n" {
+  plain     = aws_s3_bucket.b[0].arn
+  quoted    = "${aws_s3_bucket.b[1].arn}"
+  account   = data.aws_caller_identity.current.account_id
+  deeper    = aws_s3_bucket.b[0].tags.Name
+  expr_text = aws_s3_bucket.b[0].arn
+}
+"#);
+    let attr = |owner: &str, name: &str| Shape::Attribute {
+        owner: owner.into(),
+        name: name.into(),
+    };
+    assert_eq!(
+        shape_at(&t, "r.n", "plain"),
+        &attr("aws_s3_bucket.b", "arn")
+    );
+    assert_eq!(
+        shape_at(&t, "r.n", "quoted"),
+        &attr("aws_s3_bucket.b", "arn")
+    );
+    assert_eq!(
+        shape_at(&t, "r.n", "account"),
+        &attr("data.aws_caller_identity.current", "account_id")
+    );
+    assert_eq!(shape_at(&t, "r.n", "deeper"), &Shape::Opaque);
+    // The expression text is unchanged.
+    assert_eq!(
+        t.json("r.n", "expr_text"),
+        serde_json::json!({"$unknown": "aws_s3_bucket.b[0].arn"})
+    );
+}
+
+#[test]
+fn unknowns_know_a_template_and_an_account_root() {
+    use crate::value::{Part, Shape};
+    let t = one(r#"
+variable "x" {}
+resource "aws_s3_bucket" "b" {}
+data "aws_caller_identity" "current" {}
+resource "r" "n" {
+  objects  = "${aws_s3_bucket.b.arn}/*"
+  root     = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
+  escaped  = "$${aws:username}-${var.x}"
+  directed = "%{if var.x}*%{endif}${var.x}"
+  heredoc  = <<EOT
+prefix-${var.x}
+EOT
+}
+"#);
+    let arn = Shape::Attribute {
+        owner: "aws_s3_bucket.b".into(),
+        name: "arn".into(),
+    };
+    assert_eq!(
+        shape_at(&t, "r.n", "objects"),
+        &Shape::Template(vec![Part::Hole(arn), Part::Lit("/*".into())])
+    );
+    assert!(shape_at(&t, "r.n", "root").is_account_root());
+    assert_eq!(
+        shape_at(&t, "r.n", "escaped"),
+        &Shape::Template(vec![
+            Part::Lit("${aws:username}-".into()),
+            Part::Hole(Shape::Opaque)
+        ])
+    );
+    // The directive is a hole: its `*` may or may not be in the value.
+    assert_eq!(
+        shape_at(&t, "r.n", "directed"),
+        &Shape::Template(vec![Part::Hole(Shape::Opaque), Part::Hole(Shape::Opaque)])
+    );
+    assert_eq!(
+        t.json("r.n", "directed"),
+        serde_json::json!({"$unknown": "\"%{if var.x}*%{endif}${var.x}\""})
+    );
+    assert_eq!(
+        shape_at(&t, "r.n", "heredoc"),
+        &Shape::Template(vec![
+            Part::Lit("prefix-".into()),
+            Part::Hole(Shape::Opaque),
+            Part::Lit("\n".into())
+        ])
+    );
+}
+
+#[test]
+fn variables_locals_and_function_results_know_nothing() {
+    use crate::value::Shape;
+    let t = one(r#"
+variable "x" {}
+resource "aws_s3_bucket" "b" {}
+locals {
+  arn = aws_s3_bucket.b.arn
+}
+resource "r" "n" {
+  var   = var.x
+  local = local.arn
+  fn    = upper(var.x)
+  cond  = var.x ? "a" : "b"
+}
+"#);
+    for p in ["var", "local", "fn", "cond"] {
+        assert_eq!(shape_at(&t, "r.n", p), &Shape::Opaque, "{p}");
+    }
+}
