@@ -519,3 +519,28 @@ resource "aws_iam_role_policy" "app" {{
     assert!(prefixed.findings.is_empty(), "{:?}", prefixed.findings);
     assert_eq!(undecided(&prefixed), 0, "{:?}", prefixed.undecided);
 }
+
+/// A directive whose condition is known is evaluated: its `*` is a wildcard.
+#[test]
+fn template_directive_with_a_known_true_condition_is_a_wildcard() {
+    let report = lint_one(
+        "main.tf",
+        r#"variable "open" {
+  default = true
+}
+resource "aws_iam_role_policy" "app" {
+  role = "app"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:DeleteObject", Resource = "%{if var.open}*%{else}arn:aws:s3:::b/*%{endif}" }]
+  })
+}
+"#,
+    );
+    assert_eq!(
+        rule_ids(&report),
+        ["iam-wildcard-resource"],
+        "{:?}",
+        report.findings
+    );
+}

@@ -10,7 +10,7 @@ use hcl_edit::expr::{
     BinaryOperator, Expression, ObjectKey, Traversal, TraversalOperator, UnaryOperator,
 };
 use hcl_edit::structure::{Block, Body, Structure};
-use hcl_edit::template::{Element, HeredocTemplate, Template};
+use hcl_edit::template::{Directive, Element, HeredocTemplate, Strip, Template};
 use hcl_edit::visit::Visit;
 use indexmap::IndexMap;
 
@@ -564,30 +564,58 @@ impl<'a> Evaluator<'a> {
         let mut out = String::new();
         let mut parts: Vec<Part> = Vec::new();
         let mut known = true;
+        // Strip markers (`${~ x ~}`, `%{~ if c ~}`) trim the whitespace of the literal right
+        // before or after them: where that literal starts in `out`, and whether the next one
+        // loses its leading whitespace.
+        let mut last_literal: Option<usize> = None;
+        let mut trim_next = false;
         for el in t.iter() {
-            match el {
-                Element::Literal(l) => out.push_str(l.value()),
+            let (strip_before, strip_after) = match el {
+                Element::Literal(_) => (false, false),
+                Element::Interpolation(i) => (i.strip.strip_start(), i.strip.strip_end()),
+                Element::Directive(d) => directive_strips(d),
+            };
+            if strip_before && let Some(start) = last_literal {
+                let kept = out[start..].trim_end().len();
+                out.truncate(start + kept);
+            }
+            last_literal = None;
+            let value = match el {
+                Element::Literal(l) => {
+                    last_literal = Some(out.len());
+                    let text = if trim_next {
+                        l.value().trim_start()
+                    } else {
+                        l.value()
+                    };
+                    out.push_str(text);
+                    None
+                }
                 Element::Interpolation(i) => {
                     let v = self.eval(&i.expr);
-                    match scalar_string(&v) {
-                        Some(s) if out.len().saturating_add(s.len()) > self.max_string => {
-                            let span = self.span(i.expr.span());
-                            self.exceeded("string-bytes", span);
-                            return Err(Shape::Opaque);
-                        }
-                        Some(s) => out.push_str(&s),
-                        None => {
-                            known = false;
-                            parts.push(Part::Lit(std::mem::take(&mut out)));
-                            parts.push(Part::Hole(shape_of(&v)));
-                        }
-                    }
+                    Some(match scalar_string(&v) {
+                        Some(s) => Ok(s),
+                        None => Err(shape_of(&v)),
+                    })
                 }
                 Element::Directive(d) => {
                     RefWalker { ev: self }.visit_directive(d);
+                    Some(self.eval_if_directive(d).unwrap_or(Err(Shape::Opaque)))
+                }
+            };
+            trim_next = strip_after;
+            match value {
+                None => {}
+                Some(Ok(s)) if out.len().saturating_add(s.len()) > self.max_string => {
+                    let span = self.span(el.span());
+                    self.exceeded("string-bytes", span);
+                    return Err(Shape::Opaque);
+                }
+                Some(Ok(s)) => out.push_str(&s),
+                Some(Err(shape)) => {
                     known = false;
                     parts.push(Part::Lit(std::mem::take(&mut out)));
-                    parts.push(Part::Hole(Shape::Opaque));
+                    parts.push(Part::Hole(shape));
                 }
             }
         }
@@ -596,6 +624,39 @@ impl<'a> Evaluator<'a> {
         }
         parts.push(Part::Lit(out));
         Err(Shape::template(parts))
+    }
+
+    /// `%{if c}a%{else}b%{endif}` with a known condition: the chosen branch (its references are
+    /// recorded by the caller). `None` for `for` directives, an unknown condition, or strip
+    /// markers (`%{~ if }`, whose whitespace trimming is not modelled).
+    fn eval_if_directive(&mut self, d: &Directive) -> Option<Result<String, Shape>> {
+        let Directive::If(i) = d else {
+            return None;
+        };
+        let strips = [
+            Some(i.if_expr.strip),
+            i.else_expr.as_ref().map(|e| e.strip),
+            Some(i.endif_expr.strip),
+        ];
+        if strips.into_iter().flatten().any(|s| s != Strip::None)
+            || self.expr_depth >= MAX_EXPR_DEPTH
+        {
+            return None;
+        }
+        self.expr_depth += 1;
+        let saved_hits = std::mem::take(&mut self.hits);
+        let cond = self.eval(&i.if_expr.cond_expr);
+        let out = match (cond.is_unknown(), cond.as_bool()) {
+            (false, Some(true)) => Some(self.eval_template(&i.if_expr.template)),
+            (false, Some(false)) => Some(match &i.else_expr {
+                Some(e) => self.eval_template(&e.template),
+                None => Ok(String::new()),
+            }),
+            _ => None,
+        };
+        self.hits = saved_hits;
+        self.expr_depth -= 1;
+        out
     }
 
     fn eval_heredoc(&mut self, h: &HeredocTemplate, r: Option<Range<usize>>) -> Spanned {
@@ -633,13 +694,32 @@ impl<'a> Evaluator<'a> {
                 }
                 Element::Directive(d) => {
                     RefWalker { ev: self }.visit_directive(d);
-                    has_directive = true;
-                    pieces.push(super::json::Piece::Hole(String::new(), Shape::Opaque));
+                    match self.eval_if_directive(d) {
+                        Some(Ok(s)) => pieces.push(super::json::Piece::Text(s, None)),
+                        other => {
+                            has_directive = true;
+                            let shape = other.and_then(Result::err).unwrap_or(Shape::Opaque);
+                            pieces.push(super::json::Piece::Hole(String::new(), shape));
+                        }
+                    }
                 }
             }
         }
+        // Strip markers trim literals next to them, which the pieces do not model.
+        let stripped = h.template.iter().any(|el| match el {
+            Element::Literal(_) => false,
+            Element::Interpolation(i) => i.strip != Strip::None,
+            Element::Directive(d) => directive_strips(d) != (false, false),
+        });
+        let shape = |pieces: &[super::json::Piece]| {
+            if stripped {
+                Shape::Opaque
+            } else {
+                super::json::pieces_shape(pieces)
+            }
+        };
         if has_directive {
-            return self.unknown_shaped_of(r, super::json::pieces_shape(&pieces));
+            return self.unknown_shaped_of(r, shape(&pieces));
         }
         if let Some(v) = super::json::parse_pieces(&pieces, self.file, span) {
             return v;
@@ -654,7 +734,7 @@ impl<'a> Evaluator<'a> {
                 .collect();
             return Spanned::new(Val::String(s), span);
         }
-        self.unknown_shaped_of(r, super::json::pieces_shape(&pieces))
+        self.unknown_shaped_of(r, shape(&pieces))
     }
 
     /// Evaluates a traversal (`var.x`, `local.y.z`, `aws_kms_key.k.arn`, `x[0]`).
@@ -1143,6 +1223,20 @@ fn attribute_shape(addr: &str, rest: &[hcl_edit::Decorated<TraversalOperator>]) 
             _ => Shape::Opaque,
         },
         _ => Shape::Opaque,
+    }
+}
+
+/// Whether a directive strips the whitespace before it (`%{~ if`) and after it (`endif ~}`).
+fn directive_strips(d: &Directive) -> (bool, bool) {
+    match d {
+        Directive::If(i) => (
+            i.if_expr.strip.strip_start(),
+            i.endif_expr.strip.strip_end(),
+        ),
+        Directive::For(f) => (
+            f.for_expr.strip.strip_start(),
+            f.endfor_expr.strip.strip_end(),
+        ),
     }
 }
 

@@ -1480,3 +1480,79 @@ resource "r" "n" {
         assert_eq!(shape_at(&t, "r.n", p), &Shape::Opaque, "{p}");
     }
 }
+
+#[test]
+fn if_directives_with_a_known_condition_are_evaluated() {
+    use crate::value::{Part, Shape};
+    let t = one(r#"
+variable "on" {
+  default = true
+}
+variable "x" {}
+resource "aws_s3_bucket" "b" {}
+resource "r" "n" {
+  chosen   = "a-%{if var.on}yes%{else}no%{endif}"
+  other    = "a-%{if !var.on}yes%{else}no%{endif}"
+  no_else  = "a-%{if false}yes%{endif}"
+  inner    = "%{if var.on}${aws_s3_bucket.b.arn}/*%{endif}"
+  unknown  = "%{if var.x}*%{endif}"
+  stripped = "%{~if var.x~} * %{~endif~}"
+  trimmed  = "a  %{~if var.x}*%{endif~}  b"
+  trim_in  = "a ${~var.x~} b"
+  loop     = "%{for s in ["a"]}${s}%{endfor}"
+  heredoc  = <<EOT
+%{if var.on}{"A": 1}%{endif}
+EOT
+}
+"#);
+    assert_eq!(t.get("r.n", "chosen").as_str(), Some("a-yes"));
+    assert_eq!(t.get("r.n", "other").as_str(), Some("a-no"));
+    assert_eq!(t.get("r.n", "no_else").as_str(), Some("a-"));
+    let arn = Shape::Attribute {
+        owner: "aws_s3_bucket.b".into(),
+        name: "arn".into(),
+    };
+    assert_eq!(
+        shape_at(&t, "r.n", "inner"),
+        &Shape::Template(vec![Part::Hole(arn), Part::Lit("/*".into())])
+    );
+    // The reference inside the chosen branch is an edge, once.
+    let to_bucket = t
+        .edges_from("r.n")
+        .iter()
+        .filter(|e| e.to.0 == t.idx("aws_s3_bucket.b"))
+        .count();
+    assert_eq!(to_bucket, 1);
+    for p in ["unknown", "stripped", "loop"] {
+        assert!(shape_at(&t, "r.n", p).may_be("*"), "{p}");
+    }
+    assert_eq!(t.json("r.n", "heredoc"), serde_json::json!({"A": 1}));
+    // Strip markers trim the literal next to them.
+    let hole = || Part::Hole(Shape::Opaque);
+    assert_eq!(
+        shape_at(&t, "r.n", "trimmed"),
+        &Shape::Template(vec![Part::Lit("a".into()), hole(), Part::Lit("b".into())])
+    );
+    assert_eq!(
+        shape_at(&t, "r.n", "trim_in"),
+        &Shape::Template(vec![Part::Lit("a".into()), hole(), Part::Lit("b".into())])
+    );
+}
+
+#[test]
+fn heredocs_with_strip_markers_know_nothing_of_their_text() {
+    use crate::value::Shape;
+    let t = one(r#"
+variable "x" {}
+resource "r" "n" {
+  plain = <<EOT
+prefix-${var.x}
+EOT
+  stripped = <<EOT
+prefix %{~ if var.x ~} * %{~ endif ~}
+EOT
+}
+"#);
+    assert!(!shape_at(&t, "r.n", "plain").may_be("*"));
+    assert_eq!(shape_at(&t, "r.n", "stripped"), &Shape::Opaque);
+}
