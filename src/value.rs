@@ -39,11 +39,246 @@ pub enum Val {
     Unknown(Unknown),
 }
 
-/// Why a value is unknown; kept for `--verbose` explanations.
+/// Why a value is unknown, and what is still known about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unknown {
-    /// The source text of the expression (or a short reason), e.g. `aws_kms_key.logs.arn`.
+    /// The source text of the expression (or a short reason), e.g. `aws_kms_key.logs.arn`; kept
+    /// for `--verbose` explanations, never parsed.
     pub expr: String,
+    /// What the front end that read the expression knows of its value; `None` is
+    /// [`Shape::Opaque`] (kept boxed so a value stays small).
+    shape: Option<Box<Shape>>,
+}
+
+impl Unknown {
+    /// An unknown with nothing known about its value.
+    pub fn opaque(expr: impl Into<String>) -> Self {
+        Unknown {
+            expr: expr.into(),
+            shape: None,
+        }
+    }
+
+    /// An unknown of a known shape.
+    pub fn with_shape(expr: impl Into<String>, shape: Shape) -> Self {
+        Unknown {
+            expr: expr.into(),
+            shape: match shape {
+                Shape::Opaque => None,
+                s => Some(Box::new(s)),
+            },
+        }
+    }
+
+    /// What is known of the value.
+    pub fn shape(&self) -> &Shape {
+        self.shape.as_deref().unwrap_or(&Shape::Opaque)
+    }
+}
+
+/// What is known of an unknown value, filled by the front end that parsed it (never recovered
+/// from expression text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Nothing: a variable, a pseudo-parameter, a function result, a conditional.
+    Opaque,
+    /// An attribute of a resource, data source or module of the configuration
+    /// (`aws_s3_bucket.data.arn`, `!GetAtt Role.Arn`).
+    Attribute {
+        /// The address (`aws_s3_bucket.data`, `data.aws_caller_identity.current`,
+        /// `module.net`) or CloudFormation logical id.
+        owner: String,
+        /// The attribute (`arn`, `Arn`, `Endpoint.Address`).
+        name: String,
+    },
+    /// A string of literal text and unknown holes (`"${aws_s3_bucket.data.arn}/*"`): at least one
+    /// hole, no two literals in a row.
+    Template(Vec<Part>),
+    /// An account's root principal, `arn:<partition>:iam::<account>:root`, whose partition or
+    /// account is unknown; the parts as written.
+    AccountRoot(Vec<Part>),
+}
+
+/// One part of a [`Shape::Template`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text.
+    Lit(String),
+    /// An unknown piece (an interpolation, a template directive), with what is known of it.
+    Hole(Shape),
+}
+
+impl Shape {
+    /// The shape of a string built from `parts`: adjacent literals merged, nested templates
+    /// flattened, a lone hole is that hole's own shape, and an account root is recognised.
+    pub fn template(parts: Vec<Part>) -> Shape {
+        let mut out: Vec<Part> = Vec::with_capacity(parts.len());
+        fn push(out: &mut Vec<Part>, p: Part) {
+            match p {
+                Part::Lit(s) if s.is_empty() => {}
+                Part::Lit(s) => match out.last_mut() {
+                    Some(Part::Lit(prev)) => prev.push_str(&s),
+                    _ => out.push(Part::Lit(s)),
+                },
+                Part::Hole(Shape::Template(inner) | Shape::AccountRoot(inner)) => {
+                    for q in inner {
+                        push(out, q);
+                    }
+                }
+                h @ Part::Hole(_) => out.push(h),
+            }
+        }
+        for p in parts {
+            push(&mut out, p);
+        }
+        match out.as_slice() {
+            [] => Shape::Opaque,
+            [Part::Hole(_)] => match out.pop() {
+                Some(Part::Hole(s)) => s,
+                _ => Shape::Opaque,
+            },
+            _ if !out.iter().any(|p| matches!(p, Part::Hole(_))) => Shape::Opaque,
+            _ if is_account_root(&out) => Shape::AccountRoot(out),
+            _ => Shape::Template(out),
+        }
+    }
+
+    /// False when no value of this shape can be the string `s` (a template's literal parts are
+    /// not all in it, or an ARN attribute does not start with `arn:`); true when it may be.
+    pub fn may_be(&self, s: &str) -> bool {
+        match self {
+            Shape::Opaque => true,
+            Shape::Attribute { .. } => !self.is_arn() || s.starts_with("arn:"),
+            Shape::Template(parts) | Shape::AccountRoot(parts) => glob_matches(parts, s),
+        }
+    }
+
+    /// True for an ARN attribute of a resource, data source or module (`arn`, `role_arn`, `Arn`,
+    /// `TopicArn`).
+    pub fn is_arn(&self) -> bool {
+        matches!(self, Shape::Attribute { name, .. }
+            if name == "arn" || name.ends_with("_arn") || name.ends_with("Arn"))
+    }
+
+    /// True for the ARN of a resource the configuration manages (`aws_iam_role.app.arn`,
+    /// `!GetAtt AppRole.Arn`): a principal that is never `*` and never an account root.
+    pub fn is_resource_arn(&self) -> bool {
+        match self {
+            Shape::Attribute { owner, name } => {
+                !owner.starts_with("data.")
+                    && !owner.starts_with("module.")
+                    && (name == "arn" || name == "Arn" || name.ends_with("Arn"))
+            }
+            _ => false,
+        }
+    }
+
+    /// True for [`Shape::AccountRoot`].
+    pub fn is_account_root(&self) -> bool {
+        matches!(self, Shape::AccountRoot(_))
+    }
+
+    /// The glob every value matches, holes as `*` (`logs.${AWS::Region}.amazonaws.com` →
+    /// `logs.*.amazonaws.com`); `None` unless this is a template.
+    pub fn glob(&self) -> Option<String> {
+        match self {
+            Shape::Template(parts) | Shape::AccountRoot(parts) => Some(
+                parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Lit(s) => s.as_str(),
+                        Part::Hole(_) => "*",
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// Does `s` match the parts, each hole standing for any text?
+fn glob_matches(parts: &[Part], s: &str) -> bool {
+    let lits: Vec<&str> = parts
+        .iter()
+        .map(|p| match p {
+            Part::Lit(l) => l.as_str(),
+            Part::Hole(_) => "",
+        })
+        .collect();
+    let first_is_lit = matches!(parts.first(), Some(Part::Lit(_)));
+    let last_is_lit = matches!(parts.last(), Some(Part::Lit(_)));
+    if parts.len() == 1 && first_is_lit {
+        return s == lits[0];
+    }
+    let prefix = if first_is_lit { lits[0] } else { "" };
+    let suffix = if last_is_lit && parts.len() > 1 {
+        lits[lits.len() - 1]
+    } else {
+        ""
+    };
+    if s.len() < prefix.len() + suffix.len() || !s.starts_with(prefix) || !s.ends_with(suffix) {
+        return false;
+    }
+    let mut rest = &s[prefix.len()..s.len() - suffix.len()];
+    let inner = &lits[usize::from(first_is_lit)..lits.len() - usize::from(last_is_lit)];
+    for lit in inner.iter().filter(|l| !l.is_empty()) {
+        match rest.find(lit) {
+            Some(i) => rest = &rest[i + lit.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Is the string made of `parts` an account root ARN, `arn:<aws…>:iam::<12 digits>:root`, with
+/// holes allowed for the whole partition and the whole account id?
+pub fn is_account_root(parts: &[Part]) -> bool {
+    // One field per `:`-separated piece; a field is a literal, or exactly one hole.
+    enum Field<'a> {
+        Lit(&'a str),
+        Hole,
+        Mixed,
+    }
+    let mut fields: Vec<Field<'_>> = vec![Field::Lit("")];
+    for p in parts {
+        match p {
+            Part::Lit(s) => {
+                for (i, piece) in s.split(':').enumerate() {
+                    if i > 0 {
+                        fields.push(Field::Lit(""));
+                    }
+                    if let Some(last) = fields.last_mut() {
+                        *last = match last {
+                            Field::Lit("") => Field::Lit(piece),
+                            _ if piece.is_empty() => continue,
+                            _ => Field::Mixed,
+                        };
+                    }
+                }
+            }
+            Part::Hole(_) => {
+                if let Some(last) = fields.last_mut() {
+                    *last = match last {
+                        Field::Lit("") => Field::Hole,
+                        _ => Field::Mixed,
+                    };
+                }
+            }
+        }
+    }
+    matches!(
+        fields.as_slice(),
+        [Field::Lit("arn"), partition, Field::Lit("iam"), Field::Lit(""), account, Field::Lit("root")]
+            if match partition {
+                Field::Lit(p) => p.starts_with("aws"),
+                Field::Hole => true,
+                Field::Mixed => false,
+            } && match account {
+                Field::Lit(a) => a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()),
+                Field::Hole => true,
+                Field::Mixed => false,
+            }
+    )
 }
 
 impl Spanned {
@@ -60,7 +295,15 @@ impl Spanned {
     /// An unknown value.
     pub fn unknown(expr: impl Into<String>, span: Option<Span>) -> Self {
         Spanned {
-            val: Val::Unknown(Unknown { expr: expr.into() }),
+            val: Val::Unknown(Unknown::opaque(expr)),
+            span,
+        }
+    }
+
+    /// An unknown value of a known shape.
+    pub fn unknown_shaped(expr: impl Into<String>, shape: Shape, span: Option<Span>) -> Self {
+        Spanned {
+            val: Val::Unknown(Unknown::with_shape(expr, shape)),
             span,
         }
     }
@@ -300,6 +543,98 @@ mod tests {
             route_to_string(&[k("a"), Seg::Index(0), k("b c")]),
             "$.a[0]['b c']"
         );
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    fn lit(s: &str) -> Part {
+        Part::Lit(s.to_string())
+    }
+
+    fn hole() -> Part {
+        Part::Hole(Shape::Opaque)
+    }
+
+    #[test]
+    fn templates_are_normalised() {
+        // Adjacent literals merge, empty ones go, nested templates flatten.
+        let inner = Shape::Template(vec![lit("b"), hole()]);
+        assert_eq!(
+            Shape::template(vec![
+                lit("a"),
+                lit(""),
+                Part::Hole(inner),
+                lit("c"),
+                lit("d")
+            ]),
+            Shape::Template(vec![lit("ab"), hole(), lit("cd")])
+        );
+        // A lone hole is that hole's shape.
+        let attr = Shape::Attribute {
+            owner: "aws_s3_bucket.b".into(),
+            name: "arn".into(),
+        };
+        assert_eq!(
+            Shape::template(vec![lit(""), Part::Hole(attr.clone()), lit("")]),
+            attr
+        );
+        assert_eq!(Shape::template(vec![lit("only text")]), Shape::Opaque);
+    }
+
+    #[test]
+    fn templates_match_as_globs() {
+        let t = Shape::template(vec![lit("arn:"), hole(), lit("/"), hole(), lit("/*")]);
+        assert!(t.may_be("arn:aws:s3:::b/k/*"));
+        assert!(t.may_be("arn://*"));
+        assert!(!t.may_be("*"));
+        assert!(!t.may_be("arn:/*"), "prefix and suffix may not overlap");
+        assert_eq!(t.glob().as_deref(), Some("arn:*/*/*"));
+        let open = Shape::template(vec![hole(), lit("*")]);
+        assert!(open.may_be("*"));
+        assert!(Shape::template(vec![hole(), hole()]).may_be("*"));
+        assert!(Shape::Opaque.may_be("*"));
+    }
+
+    #[test]
+    fn attributes_know_arns() {
+        let a = |owner: &str, name: &str| Shape::Attribute {
+            owner: owner.into(),
+            name: name.into(),
+        };
+        assert!(!a("aws_s3_bucket.b", "arn").may_be("*"));
+        assert!(a("aws_s3_bucket.b", "arn").may_be("arn:aws:s3:::b"));
+        assert!(a("aws_s3_bucket.b", "bucket").may_be("*"));
+        assert!(a("aws_iam_role.r", "arn").is_resource_arn());
+        assert!(a("Role", "Arn").is_resource_arn());
+        assert!(!a("data.aws_iam_role.r", "arn").is_resource_arn());
+        assert!(!a("module.m", "role_arn").is_resource_arn());
+        assert!(a("module.m", "role_arn").is_arn());
+    }
+
+    #[test]
+    fn account_roots_are_recognised_from_parts() {
+        let root = |parts: Vec<Part>| Shape::template(parts).is_account_root();
+        assert!(root(vec![
+            lit("arn:"),
+            hole(),
+            lit(":iam::"),
+            hole(),
+            lit(":root")
+        ]));
+        assert!(root(vec![lit("arn:aws-cn:iam::"), hole(), lit(":root")]));
+        assert!(!root(vec![lit("arn:aws:iam::111122223333:root"), hole()]));
+        assert!(!root(vec![lit("arn:aws:iam::"), hole(), lit(":role/x")]));
+        assert!(!root(vec![lit("arn:aws:iam::"), hole(), lit("1:root")]));
+        assert!(!root(vec![lit("arn:aws:s3::"), hole(), lit(":root")]));
+        assert!(is_account_root(&[lit("arn:aws:iam::111122223333:root")]));
+        assert!(!is_account_root(&[lit("arn:aws:iam::11112222333:root")]));
+        // Still a template: it is never `*`.
+        let r = Shape::template(vec![lit("arn:aws:iam::"), hole(), lit(":root")]);
+        assert!(!r.may_be("*"));
+        assert!(r.may_be("arn:aws:iam::111122223333:root"));
     }
 }
 

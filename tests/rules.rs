@@ -488,3 +488,69 @@ fn no_rule_is_newer_than_the_crate() {
         );
     }
 }
+
+/// `"%{if var.x}*%{endif}${var.y}"`: the directive's literal `*` may or may not be in the
+/// value, so a wildcard check on it is undecided, never a silent pass (it was read as a
+/// template whose literal text is `%{if var.x}*%{endif}`, never `*`).
+#[test]
+fn template_directive_with_an_unknown_condition_may_be_a_wildcard() {
+    let policy = |resource: &str| {
+        format!(
+            r#"variable "x" {{}}
+variable "y" {{}}
+resource "aws_iam_role_policy" "app" {{
+  role = "app"
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "s3:DeleteObject", Resource = {resource} }}]
+  }})
+}}
+"#
+        )
+    };
+    let undecided = |r: &iaclint::lint::Report| {
+        r.undecided
+            .iter()
+            .filter(|u| u.rule_id == "iam-wildcard-resource")
+            .count()
+    };
+    let directive = lint_one("main.tf", &policy(r#""%{if var.x}*%{endif}${var.y}""#));
+    assert!(
+        !rule_ids(&directive).contains(&"iam-wildcard-resource"),
+        "{:?}",
+        directive.findings
+    );
+    assert_eq!(undecided(&directive), 1, "{:?}", directive.undecided);
+    // Literal text around the directive still proves the value is not `*`.
+    let prefixed = lint_one(
+        "main.tf",
+        &policy(r#""arn:aws:s3:::b/%{if var.x}*%{endif}""#),
+    );
+    assert!(prefixed.findings.is_empty(), "{:?}", prefixed.findings);
+    assert_eq!(undecided(&prefixed), 0, "{:?}", prefixed.undecided);
+}
+
+/// A directive whose condition is known is evaluated: its `*` is a wildcard.
+#[test]
+fn template_directive_with_a_known_true_condition_is_a_wildcard() {
+    let report = lint_one(
+        "main.tf",
+        r#"variable "open" {
+  default = true
+}
+resource "aws_iam_role_policy" "app" {
+  role = "app"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:DeleteObject", Resource = "%{if var.open}*%{else}arn:aws:s3:::b/*%{endif}" }]
+  })
+}
+"#,
+    );
+    assert_eq!(
+        rule_ids(&report),
+        ["iam-wildcard-resource"],
+        "{:?}",
+        report.findings
+    );
+}

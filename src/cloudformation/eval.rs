@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use indexmap::IndexMap;
 
 use crate::source::{FileId, Span};
-use crate::value::{Route, Seg, Spanned, Val};
+use crate::value::{Part, Route, Seg, Shape, Spanned, Val};
 
 use super::raw::{Intrinsic, Raw, RawVal};
 
@@ -165,6 +165,11 @@ impl<'a> Evaluator<'a> {
 
     fn unknown(&self, r: &Raw) -> Spanned {
         Spanned::unknown(self.src(r), self.span(&r.span))
+    }
+
+    /// [`Evaluator::unknown`] for a value of a known shape.
+    fn unknown_shaped(&self, r: &Raw, shape: Shape) -> Spanned {
+        Spanned::unknown_shaped(self.src(r), shape, self.span(&r.span))
     }
 
     /// A literal copy (no intrinsic functions), charged to the copy budget before it is made.
@@ -464,9 +469,14 @@ impl<'a> Evaluator<'a> {
             }
         };
         if let Some(&node) = res.as_deref().and_then(|r| self.resources.get(r)) {
-            self.hit(hits, route, node, attr, whole);
+            self.hit(hits, route, node, attr.clone(), whole);
         }
-        self.unknown(whole)
+        match (res, attr) {
+            (Some(owner), Some(name)) => {
+                self.unknown_shaped(whole, Shape::Attribute { owner, name })
+            }
+            _ => self.unknown(whole),
+        }
     }
 
     /// Byte offset in the file of the first character of string `r`, when its source maps 1:1.
@@ -512,6 +522,9 @@ impl<'a> Evaluator<'a> {
         }
         let mut out = String::new();
         let mut known = true;
+        // The literal text and holes, for the shape of an unknown result.
+        let mut parts: Vec<Part> = Vec::new();
+        let mut lit_start = 0usize;
         let mut rest = tmpl;
         let mut pos = 0usize; // byte offset of `rest` in `tmpl`
         while let Some(i) = rest.find("${") {
@@ -547,9 +560,22 @@ impl<'a> Evaluator<'a> {
                 Some(t) => out.push_str(&t),
                 None => {
                     known = false;
+                    parts.push(Part::Lit(out[lit_start..].to_string()));
+                    parts.push(Part::Hole(match var_vals.get(name) {
+                        Some(Some(v)) => shape_of(v),
+                        Some(None) => Shape::Opaque,
+                        None => match name.split_once('.') {
+                            Some((owner, attr)) => Shape::Attribute {
+                                owner: owner.to_string(),
+                                name: attr.to_string(),
+                            },
+                            None => Shape::Opaque,
+                        },
+                    }));
                     out.push_str("${");
                     out.push_str(name);
                     out.push('}');
+                    lit_start = out.len();
                 }
             }
             rest = &after[j + 1..];
@@ -566,7 +592,8 @@ impl<'a> Evaluator<'a> {
                 Spanned::unknown("value too large", self.span(&whole.span))
             }
         } else {
-            Spanned::unknown(out, self.span(&whole.span))
+            parts.push(Part::Lit(out[lit_start..].to_string()));
+            Spanned::unknown_shaped(out, Shape::template(parts), self.span(&whole.span))
         }
     }
 
@@ -665,6 +692,7 @@ impl<'a> Evaluator<'a> {
                     && raws.len() == values.len()
                 {
                     let mut out = String::new();
+                    let mut parts: Vec<Part> = Vec::new();
                     for (i, (r, v)) in raws.iter().zip(values).enumerate() {
                         let piece = match scalar_len(v) {
                             Some(l) => l,
@@ -676,14 +704,19 @@ impl<'a> Evaluator<'a> {
                         }
                         if i > 0 {
                             out.push_str(&d);
+                            parts.push(Part::Lit(d.clone()));
                         }
                         if scalar_len(v).is_some() {
+                            let start = out.len();
                             push_scalar(&mut out, v);
+                            parts.push(Part::Lit(out[start..].to_string()));
                         } else {
                             out.push_str(&self.join_piece(r, v));
+                            parts.push(Part::Hole(shape_of(v)));
                         }
                     }
-                    return Spanned::unknown(out, self.span(&whole.span));
+                    let shape = Shape::template(parts);
+                    return Spanned::unknown_shaped(out, shape, self.span(&whole.span));
                 }
                 self.unknown(whole)
             }
@@ -900,5 +933,13 @@ fn known_equal(x: &Spanned, y: &Spanned) -> Option<bool> {
     match (scalar_text(x), scalar_text(y)) {
         (Some(a), Some(b)) => Some(a == b),
         _ => Some(x.to_json() == y.to_json()),
+    }
+}
+
+/// What is known of `v` when it is unknown ([`Shape::Opaque`] for anything else).
+fn shape_of(v: &Spanned) -> Shape {
+    match &v.val {
+        Val::Unknown(u) => u.shape().clone(),
+        _ => Shape::Opaque,
     }
 }

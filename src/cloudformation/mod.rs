@@ -36,7 +36,10 @@
 //! unknown condition. An unknown's `expr` is the expression's source text (`!Ref Bucket`,
 //! `{"Fn::GetAtt": ["Key", "Arn"]}`), except for a partly unknown `Fn::Sub` or `Fn::Join`, whose
 //! `expr` is the template with the known parts filled in and the unknown ones as `${X}`/`${A.B}`
-//! (`arn:aws:iam::${AWS::AccountId}:root`), so its shape stays recognisable.
+//! (`arn:aws:iam::${AWS::AccountId}:root`), for messages. What is known of the value is its
+//! [`Shape`](crate::value::Shape): `Fn::GetAtt` is an attribute of that resource, a partly
+//! unknown `Fn::Sub`/`Fn::Join` a template of literal text and holes (an account root when it
+//! reads `arn:<partition>:iam::<account>:root`); the rest know nothing.
 //!
 //! # Edges
 //!

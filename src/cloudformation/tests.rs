@@ -938,3 +938,69 @@ fn exponential_merge_keys_are_refused_at_the_alias_limit() {
     let span = e.span.expect("located");
     assert!(f.slice(span).starts_with('*'), "{}", f.slice(span));
 }
+
+// ---------------------------------------------------------------- what unknowns know
+
+fn shape(v: &Spanned) -> &crate::value::Shape {
+    match &v.val {
+        Val::Unknown(u) => u.shape(),
+        other => panic!("expected an unknown, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknowns_know_attributes_templates_and_account_roots() {
+    use crate::value::{Part, Shape};
+    let (_, frag) = build(
+        "t.yaml",
+        r#"
+Parameters:
+  Env: {Type: String}
+Resources:
+  Bucket: {Type: AWS::S3::Bucket}
+  Probe:
+    Type: AWS::SQS::Queue
+    Properties:
+      Short: !GetAtt Bucket.Arn
+      Long: {"Fn::GetAtt": ["Bucket", "Arn"]}
+      Objects: !Sub "${Bucket.Arn}/*"
+      Named: !Sub ["${B}/x", {B: !GetAtt Bucket.Arn}]
+      Escaped: !Sub "${!Literal}-${Env}"
+      SubRoot: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
+      JoinRoot: {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"]]}
+      Joined: !Join ["/", [!GetAtt Bucket.Arn, "*"]]
+      Pseudo: !Ref AWS::AccountId
+      Param: !Ref Env
+      Ref: !Ref Bucket
+      Imported: !ImportValue Shared
+"#,
+    );
+    let p = node(&frag, "Probe");
+    let get = |name: &str| at(p, &[k(name)]);
+    let arn = Shape::Attribute {
+        owner: "Bucket".into(),
+        name: "Arn".into(),
+    };
+    assert_eq!(shape(get("Short")), &arn);
+    assert_eq!(shape(get("Long")), &arn);
+    let objects = Shape::Template(vec![Part::Hole(arn.clone()), Part::Lit("/*".into())]);
+    assert_eq!(shape(get("Objects")), &objects);
+    assert_eq!(
+        shape(get("Named")),
+        &Shape::Template(vec![Part::Hole(arn.clone()), Part::Lit("/x".into())])
+    );
+    assert_eq!(
+        shape(get("Escaped")),
+        &Shape::Template(vec![
+            Part::Lit("${Literal}-".into()),
+            Part::Hole(Shape::Opaque)
+        ])
+    );
+    assert!(shape(get("SubRoot")).is_account_root());
+    assert!(shape(get("JoinRoot")).is_account_root());
+    assert_eq!(unknown_expr(get("Objects")), "${Bucket.Arn}/*");
+    assert_eq!(shape(get("Joined")), &objects);
+    for name in ["Pseudo", "Param", "Ref", "Imported"] {
+        assert_eq!(shape(get(name)), &Shape::Opaque, "{name}");
+    }
+}

@@ -5,8 +5,6 @@
 //! - [`cond`]: the condition types of the rule language, one module each;
 //! - `place`: where a witness points in the source (a route, a document's first line, the part
 //!   of a string a regex matched);
-//! - [`shape`]: what the text of an unknown expression still tells (a template's literal parts,
-//!   an ARN attribute, an account root).
 //!
 //! This module knows nothing of rules, findings or suppressions: [`crate::rules`] compiles
 //! conditions, [`crate::engine`] runs them and turns answers into findings.
@@ -14,7 +12,6 @@
 pub mod cond;
 pub mod outcome;
 mod place;
-pub(crate) mod shape;
 
 pub use outcome::{Outcome, Tri, Witness, WitnessAt};
 

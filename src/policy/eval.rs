@@ -1,7 +1,7 @@
 //! The policy evaluator: one request against the statements of one normalized document. See the
 //! module docs of [`crate::policy`] for the semantics.
 
-use crate::value::{Spanned, Val};
+use crate::value::{Shape, Spanned, Val};
 
 use super::glob::{action_matches, wildcard_matches};
 
@@ -83,11 +83,11 @@ fn any_item(list: &Spanned, matches: &dyn Fn(&str) -> bool) -> Tri {
     any_item_with(list, matches, &|_| Tri::Maybe)
 }
 
-/// [`any_item`], with `unknown` deciding what an unknown item (given its expression) may be.
+/// [`any_item`], with `unknown` deciding what an unknown item (given what is known of it) may be.
 fn any_item_with(
     list: &Spanned,
     matches: &dyn Fn(&str) -> bool,
-    unknown: &dyn Fn(&str) -> Tri,
+    unknown: &dyn Fn(&Shape) -> Tri,
 ) -> Tri {
     let items: &[Spanned] = match &list.val {
         Val::Array(items) => items,
@@ -97,7 +97,7 @@ fn any_item_with(
     for item in items {
         match &item.val {
             Val::String(s) if matches(s) => return Tri::Yes,
-            Val::Unknown(u) => match unknown(&u.expr) {
+            Val::Unknown(u) => match unknown(u.shape()) {
                 Tri::Yes => return Tri::Yes,
                 Tri::Maybe => maybe = true,
                 Tri::No => {}
@@ -106,25 +106,6 @@ fn any_item_with(
         }
     }
     if maybe { Tri::Maybe } else { Tri::No }
-}
-
-/// The glob every value of a string template matches: `logs.${AWS::Region}.amazonaws.com` →
-/// `logs.*.amazonaws.com`. `None` when the expression is not a template.
-fn template_glob(expr: &str) -> Option<String> {
-    let t = expr.trim().trim_matches('"');
-    if !t.contains("${") {
-        return None;
-    }
-    let mut out = String::new();
-    let mut rest = t;
-    while let Some(i) = rest.find("${") {
-        out.push_str(&rest[..i]);
-        let j = rest[i..].find('}')?;
-        out.push('*');
-        rest = &rest[i + j + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 /// Applicability of a `Positive`/`NotPositive` pair (Action/NotAction, Resource/NotResource);
@@ -187,7 +168,7 @@ fn principal_matches(principal: &Spanned, query: &PrincipalQuery) -> Tri {
                                     if patterns.iter().any(|p| wildcard_matches(p, v) || wildcard_matches(v, p)))
                         },
                         // `logs.${AWS::Region}.amazonaws.com` is a logs principal in any region.
-                        &|expr| match (template_glob(expr), query) {
+                        &|shape| match (shape.glob(), query) {
                             (Some(glob), PrincipalQuery::Service(patterns))
                                 if patterns.iter().any(|p| super::pattern_covered_by(&glob, p)) =>
                             {

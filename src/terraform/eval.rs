@@ -10,12 +10,12 @@ use hcl_edit::expr::{
     BinaryOperator, Expression, ObjectKey, Traversal, TraversalOperator, UnaryOperator,
 };
 use hcl_edit::structure::{Block, Body, Structure};
-use hcl_edit::template::{Element, HeredocTemplate, Template};
+use hcl_edit::template::{Directive, Element, HeredocTemplate, Strip, Template};
 use hcl_edit::visit::Visit;
 use indexmap::IndexMap;
 
 use crate::source::{FileId, SourceFile, Span};
-use crate::value::{Route, Seg, Spanned, Val};
+use crate::value::{Part, Route, Seg, Shape, Spanned, Val};
 
 use super::context::{Context, as_number, contains_unknown, fmt_num, scalar_string, val_eq};
 use super::key;
@@ -214,6 +214,11 @@ impl<'a> Evaluator<'a> {
         Spanned::unknown(self.text(r.clone()), self.span(r))
     }
 
+    /// [`Evaluator::unknown_of`] for a value of a known shape.
+    fn unknown_shaped_of(&self, r: Option<Range<usize>>, shape: Shape) -> Spanned {
+        Spanned::unknown_shaped(self.text(r.clone()), shape, self.span(r))
+    }
+
     /// Forgets memoised locals, variables and documents (their references name node indices,
     /// which change when blocks are expanded into instances).
     pub fn reset_memos(&mut self) {
@@ -397,8 +402,9 @@ impl<'a> Evaluator<'a> {
             {
                 // `"${x}"` is `x` itself in Terraform (legacy `"${data.d.json}"` stays a document).
                 let mut v = self.eval(&i.expr);
-                if v.is_unknown() {
-                    return self.unknown_of(r);
+                if let Val::Unknown(u) = &v.val {
+                    let shape = u.shape().clone();
+                    return self.unknown_shaped_of(r, shape);
                 }
                 if !matches!(v.val, Val::Array(_) | Val::Object(_)) {
                     v.span = span;
@@ -406,8 +412,8 @@ impl<'a> Evaluator<'a> {
                 v
             }
             Expression::StringTemplate(t) => match self.eval_template(t) {
-                Some(s) => Spanned::new(Val::String(s), span),
-                None => self.unknown_of(r),
+                Ok(s) => Spanned::new(Val::String(s), span),
+                Err(shape) => self.unknown_shaped_of(r, shape),
             },
             Expression::HeredocTemplate(h) => self.eval_heredoc(h, r),
             Expression::Parenthesis(p) => {
@@ -552,32 +558,106 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Evaluates a template; `None` when a part is unknown or a directive is present.
-    fn eval_template(&mut self, t: &Template) -> Option<String> {
+    /// Evaluates a template; when a part is unknown or a directive is present, `Err` with the
+    /// shape of the result (a directive whose outcome is not evaluated is a hole: its literal
+    /// text may or may not be in the result).
+    fn eval_template(&mut self, t: &Template) -> Result<String, Shape> {
         let mut out = String::new();
+        let mut parts: Vec<Part> = Vec::new();
         let mut known = true;
+        // Strip markers (`${~ x ~}`, `%{~ if c ~}`) trim the whitespace of the literal right
+        // before or after them: where that literal starts in `out`, and whether the next one
+        // loses its leading whitespace.
+        let mut last_literal: Option<usize> = None;
+        let mut trim_next = false;
         for el in t.iter() {
-            match el {
-                Element::Literal(l) => out.push_str(l.value()),
+            let (strip_before, strip_after) = match el {
+                Element::Literal(_) => (false, false),
+                Element::Interpolation(i) => (i.strip.strip_start(), i.strip.strip_end()),
+                Element::Directive(d) => directive_strips(d),
+            };
+            if strip_before && let Some(start) = last_literal {
+                let kept = out[start..].trim_end().len();
+                out.truncate(start + kept);
+            }
+            last_literal = None;
+            let value = match el {
+                Element::Literal(l) => {
+                    last_literal = Some(out.len());
+                    let text = if trim_next {
+                        l.value().trim_start()
+                    } else {
+                        l.value()
+                    };
+                    out.push_str(text);
+                    None
+                }
                 Element::Interpolation(i) => {
                     let v = self.eval(&i.expr);
-                    match scalar_string(&v) {
-                        Some(s) if out.len().saturating_add(s.len()) > self.max_string => {
-                            let span = self.span(i.expr.span());
-                            self.exceeded("string-bytes", span);
-                            return None;
-                        }
-                        Some(s) => out.push_str(&s),
-                        None => known = false,
-                    }
+                    Some(match scalar_string(&v) {
+                        Some(s) => Ok(s),
+                        None => Err(shape_of(&v)),
+                    })
                 }
                 Element::Directive(d) => {
                     RefWalker { ev: self }.visit_directive(d);
+                    Some(self.eval_if_directive(d).unwrap_or(Err(Shape::Opaque)))
+                }
+            };
+            trim_next = strip_after;
+            match value {
+                None => {}
+                Some(Ok(s)) if out.len().saturating_add(s.len()) > self.max_string => {
+                    let span = self.span(el.span());
+                    self.exceeded("string-bytes", span);
+                    return Err(Shape::Opaque);
+                }
+                Some(Ok(s)) => out.push_str(&s),
+                Some(Err(shape)) => {
                     known = false;
+                    parts.push(Part::Lit(std::mem::take(&mut out)));
+                    parts.push(Part::Hole(shape));
                 }
             }
         }
-        known.then_some(out)
+        if known {
+            return Ok(out);
+        }
+        parts.push(Part::Lit(out));
+        Err(Shape::template(parts))
+    }
+
+    /// `%{if c}a%{else}b%{endif}` with a known condition: the chosen branch (its references are
+    /// recorded by the caller). `None` for `for` directives, an unknown condition, or strip
+    /// markers (`%{~ if }`, whose whitespace trimming is not modelled).
+    fn eval_if_directive(&mut self, d: &Directive) -> Option<Result<String, Shape>> {
+        let Directive::If(i) = d else {
+            return None;
+        };
+        let strips = [
+            Some(i.if_expr.strip),
+            i.else_expr.as_ref().map(|e| e.strip),
+            Some(i.endif_expr.strip),
+        ];
+        if strips.into_iter().flatten().any(|s| s != Strip::None)
+            || self.expr_depth >= MAX_EXPR_DEPTH
+        {
+            return None;
+        }
+        self.expr_depth += 1;
+        let saved_hits = std::mem::take(&mut self.hits);
+        let cond = self.eval(&i.if_expr.cond_expr);
+        let out = match (cond.is_unknown(), cond.as_bool()) {
+            (false, Some(true)) => Some(self.eval_template(&i.if_expr.template)),
+            (false, Some(false)) => Some(match &i.else_expr {
+                Some(e) => self.eval_template(&e.template),
+                None => Ok(String::new()),
+            }),
+            _ => None,
+        };
+        self.hits = saved_hits;
+        self.expr_depth -= 1;
+        out
     }
 
     fn eval_heredoc(&mut self, h: &HeredocTemplate, r: Option<Range<usize>>) -> Spanned {
@@ -608,18 +688,39 @@ impl<'a> Evaluator<'a> {
                         }
                         None => {
                             all_known = false;
-                            pieces.push(super::json::Piece::Hole(self.text(i.span())));
+                            pieces
+                                .push(super::json::Piece::Hole(self.text(i.span()), shape_of(&v)));
                         }
                     }
                 }
                 Element::Directive(d) => {
                     RefWalker { ev: self }.visit_directive(d);
-                    has_directive = true;
+                    match self.eval_if_directive(d) {
+                        Some(Ok(s)) => pieces.push(super::json::Piece::Text(s, None)),
+                        other => {
+                            has_directive = true;
+                            let shape = other.and_then(Result::err).unwrap_or(Shape::Opaque);
+                            pieces.push(super::json::Piece::Hole(String::new(), shape));
+                        }
+                    }
                 }
             }
         }
+        // Strip markers trim literals next to them, which the pieces do not model.
+        let stripped = h.template.iter().any(|el| match el {
+            Element::Literal(_) => false,
+            Element::Interpolation(i) => i.strip != Strip::None,
+            Element::Directive(d) => directive_strips(d) != (false, false),
+        });
+        let shape = |pieces: &[super::json::Piece]| {
+            if stripped {
+                Shape::Opaque
+            } else {
+                super::json::pieces_shape(pieces)
+            }
+        };
         if has_directive {
-            return self.unknown_of(r);
+            return self.unknown_shaped_of(r, shape(&pieces));
         }
         if let Some(v) = super::json::parse_pieces(&pieces, self.file, span) {
             return v;
@@ -629,12 +730,12 @@ impl<'a> Evaluator<'a> {
                 .iter()
                 .map(|p| match p {
                     super::json::Piece::Text(t, _) => t.as_str(),
-                    super::json::Piece::Hole(_) | super::json::Piece::Value(..) => "",
+                    super::json::Piece::Hole(..) | super::json::Piece::Value(..) => "",
                 })
                 .collect();
             return Spanned::new(Val::String(s), span);
         }
-        self.unknown_of(r)
+        self.unknown_shaped_of(r, shape(&pieces))
     }
 
     /// Evaluates a traversal (`var.x`, `local.y.z`, `aws_kms_key.k.arn`, `x[0]`).
@@ -698,9 +799,10 @@ impl<'a> Evaluator<'a> {
                         .cloned()
                         .filter(|_| ops.len() == 1)
                 });
+                let shape = attribute_shape(&addr, rest);
                 let Some(targets) = found else {
                     self.eval_index_exprs(ops);
-                    return self.unknown_of(r);
+                    return self.unknown_shaped_of(r, shape);
                 };
                 let attr = first_attr(rest);
                 // An instance key right after the address (`[0]`, `["k"]`), evaluated once.
@@ -749,7 +851,7 @@ impl<'a> Evaluator<'a> {
                     });
                 }
                 self.eval_index_exprs(&rest[after_key..]);
-                self.unknown_of(r)
+                self.unknown_shaped_of(r, shape)
             }
         }
     }
@@ -1103,6 +1205,47 @@ fn address_of<'o>(
             let n = get_attr(ops, 0)?;
             Some((format!("{t}.{n}"), &ops[1..]))
         }
+    }
+}
+
+/// `addr.name` or `addr[key].name` (nothing after the attribute): the attribute of that
+/// resource, data source or module; otherwise nothing is known.
+fn attribute_shape(addr: &str, rest: &[hcl_edit::Decorated<TraversalOperator>]) -> Shape {
+    let rest = match rest.first().map(|o| o.value()) {
+        Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)) => &rest[1..],
+        _ => rest,
+    };
+    match rest {
+        [one] => match one.value() {
+            TraversalOperator::GetAttr(a) => Shape::Attribute {
+                owner: addr.to_string(),
+                name: a.as_str().to_string(),
+            },
+            _ => Shape::Opaque,
+        },
+        _ => Shape::Opaque,
+    }
+}
+
+/// Whether a directive strips the whitespace before it (`%{~ if`) and after it (`endif ~}`).
+fn directive_strips(d: &Directive) -> (bool, bool) {
+    match d {
+        Directive::If(i) => (
+            i.if_expr.strip.strip_start(),
+            i.endif_expr.strip.strip_end(),
+        ),
+        Directive::For(f) => (
+            f.for_expr.strip.strip_start(),
+            f.endfor_expr.strip.strip_end(),
+        ),
+    }
+}
+
+/// What is known of `v` when it is unknown ([`Shape::Opaque`] for anything else).
+pub(super) fn shape_of(v: &Spanned) -> Shape {
+    match &v.val {
+        Val::Unknown(u) => u.shape().clone(),
+        _ => Shape::Opaque,
     }
 }
 

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use jsonc_parser::ast::{ObjectPropName, Value as J};
 
 use crate::source::{FileId, Span};
-use crate::value::{Spanned, Val};
+use crate::value::{Part, Shape, Spanned, Val};
 
 /// Deepest JSON nesting converted; deeper text stays a string.
 const MAX_JSON_DEPTH: usize = 128;
@@ -23,8 +23,8 @@ const CLOSE: char = '\u{E001}';
 pub(super) enum Piece {
     /// Literal text, with the byte offset of its source when it maps 1:1 to the file.
     Text(String, Option<usize>),
-    /// An unknown interpolation: its source text.
-    Hole(String),
+    /// An unknown interpolation or a directive: its source text, and what is known of it.
+    Hole(String, Shape),
     /// A known structured interpolation: the value and its source text.
     Value(Spanned, String),
 }
@@ -77,7 +77,7 @@ pub(super) fn parse_pieces(
                     }
                 }
             }
-            Piece::Hole(_) | Piece::Value(..) => {
+            Piece::Hole(..) | Piece::Value(..) => {
                 let i = ctx.holes.len();
                 ctx.holes.push(p);
                 if in_str {
@@ -96,6 +96,20 @@ pub(super) fn parse_pieces(
     let parsed = jsonc_parser::parse_to_ast(&text, &Default::default(), &opts).ok()?;
     let value = parsed.value?;
     ctx.convert(&value, &text, 0)
+}
+
+/// The shape of the string the pieces make (when they are not JSON).
+pub(super) fn pieces_shape(pieces: &[Piece]) -> Shape {
+    Shape::template(
+        pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t, _) => Part::Lit(t.clone()),
+                Piece::Hole(_, shape) => Part::Hole(shape.clone()),
+                Piece::Value(..) => Part::Hole(Shape::Opaque),
+            })
+            .collect(),
+    )
 }
 
 /// Parses a plain string literal that holds a JSON object; every value gets `span`.
@@ -134,6 +148,31 @@ impl Ctx<'_> {
         self.span(r).or(self.fallback)
     }
 
+    /// The shape of a JSON string holding placeholders: its text around the holes' shapes.
+    fn string_shape(&self, s: &str) -> Shape {
+        let mut parts = Vec::new();
+        let mut rest = s;
+        while let Some(i) = rest.find(OPEN) {
+            parts.push(Part::Lit(rest[..i].to_string()));
+            let after = &rest[i + OPEN.len_utf8()..];
+            let Some(j) = after.find(CLOSE) else {
+                return Shape::Opaque;
+            };
+            let hole = match after[..j]
+                .parse::<usize>()
+                .ok()
+                .and_then(|k| self.holes.get(k))
+            {
+                Some(Piece::Hole(_, shape)) => shape.clone(),
+                _ => Shape::Opaque,
+            };
+            parts.push(Part::Hole(hole));
+            rest = &after[j + CLOSE.len_utf8()..];
+        }
+        parts.push(Part::Lit(rest.to_string()));
+        Shape::template(parts)
+    }
+
     /// Replaces placeholders with the original text; `(restored, whole-value hole index)`.
     fn restore(&self, s: &str) -> (String, Option<usize>) {
         let mut out = String::new();
@@ -149,7 +188,7 @@ impl Ctx<'_> {
             };
             let idx: Option<usize> = after[..j].parse().ok();
             match idx.and_then(|k| self.holes.get(k)) {
-                Some(Piece::Hole(t)) | Some(Piece::Value(_, t)) => out.push_str(t),
+                Some(Piece::Hole(t, _)) | Some(Piece::Value(_, t)) => out.push_str(t),
                 _ => out.push_str(&rest[i..i + OPEN.len_utf8() + j + CLOSE.len_utf8()]),
             }
             if i == 0 && j + CLOSE.len_utf8() == after.len() {
@@ -173,7 +212,7 @@ impl Ctx<'_> {
                     if let Some(Piece::Value(val, _)) = whole.and_then(|k| self.holes.get(k)) {
                         return Some(val.clone());
                     }
-                    Spanned::unknown(restored, span)
+                    Spanned::unknown_shaped(restored, self.string_shape(&s.value), span)
                 } else {
                     Spanned::new(Val::String(s.value.to_string()), span)
                 }

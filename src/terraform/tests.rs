@@ -1358,3 +1358,201 @@ fn toset_of_many_items_is_linear_and_keeps_terraform_equality() {
         serde_json::json!([{"a": 1, "b": [2]}, 0, "0", [1]])
     );
 }
+
+// ---------------------------------------------------------------- what unknowns know
+
+fn shape_at<'t>(t: &'t T, addr: &str, path: &str) -> &'t crate::value::Shape {
+    match &t.get(addr, path).val {
+        Val::Unknown(u) => u.shape(),
+        other => panic!("{path}: expected an unknown, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknowns_know_the_resource_attribute_they_read() {
+    use crate::value::Shape;
+    let t = one(r#"
+resource "aws_s3_bucket" "b" {
+  count = 2
+}
+data "aws_caller_identity" "current" {}
+resource "r" "n" {
+  plain     = aws_s3_bucket.b[0].arn
+  quoted    = "${aws_s3_bucket.b[1].arn}"
+  account   = data.aws_caller_identity.current.account_id
+  deeper    = aws_s3_bucket.b[0].tags.Name
+  expr_text = aws_s3_bucket.b[0].arn
+}
+"#);
+    let attr = |owner: &str, name: &str| Shape::Attribute {
+        owner: owner.into(),
+        name: name.into(),
+    };
+    assert_eq!(
+        shape_at(&t, "r.n", "plain"),
+        &attr("aws_s3_bucket.b", "arn")
+    );
+    assert_eq!(
+        shape_at(&t, "r.n", "quoted"),
+        &attr("aws_s3_bucket.b", "arn")
+    );
+    assert_eq!(
+        shape_at(&t, "r.n", "account"),
+        &attr("data.aws_caller_identity.current", "account_id")
+    );
+    assert_eq!(shape_at(&t, "r.n", "deeper"), &Shape::Opaque);
+    // The expression text is unchanged.
+    assert_eq!(
+        t.json("r.n", "expr_text"),
+        serde_json::json!({"$unknown": "aws_s3_bucket.b[0].arn"})
+    );
+}
+
+#[test]
+fn unknowns_know_a_template_and_an_account_root() {
+    use crate::value::{Part, Shape};
+    let t = one(r#"
+variable "x" {}
+resource "aws_s3_bucket" "b" {}
+data "aws_caller_identity" "current" {}
+resource "r" "n" {
+  objects  = "${aws_s3_bucket.b.arn}/*"
+  root     = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
+  escaped  = "$${aws:username}-${var.x}"
+  directed = "%{if var.x}*%{endif}${var.x}"
+  heredoc  = <<EOT
+prefix-${var.x}
+EOT
+}
+"#);
+    let arn = Shape::Attribute {
+        owner: "aws_s3_bucket.b".into(),
+        name: "arn".into(),
+    };
+    assert_eq!(
+        shape_at(&t, "r.n", "objects"),
+        &Shape::Template(vec![Part::Hole(arn), Part::Lit("/*".into())])
+    );
+    assert!(shape_at(&t, "r.n", "root").is_account_root());
+    assert_eq!(
+        shape_at(&t, "r.n", "escaped"),
+        &Shape::Template(vec![
+            Part::Lit("${aws:username}-".into()),
+            Part::Hole(Shape::Opaque)
+        ])
+    );
+    // The directive is a hole: its `*` may or may not be in the value.
+    assert_eq!(
+        shape_at(&t, "r.n", "directed"),
+        &Shape::Template(vec![Part::Hole(Shape::Opaque), Part::Hole(Shape::Opaque)])
+    );
+    assert_eq!(
+        t.json("r.n", "directed"),
+        serde_json::json!({"$unknown": "\"%{if var.x}*%{endif}${var.x}\""})
+    );
+    assert_eq!(
+        shape_at(&t, "r.n", "heredoc"),
+        &Shape::Template(vec![
+            Part::Lit("prefix-".into()),
+            Part::Hole(Shape::Opaque),
+            Part::Lit("\n".into())
+        ])
+    );
+}
+
+#[test]
+fn variables_locals_and_function_results_know_nothing() {
+    use crate::value::Shape;
+    let t = one(r#"
+variable "x" {}
+resource "aws_s3_bucket" "b" {}
+locals {
+  arn = aws_s3_bucket.b.arn
+}
+resource "r" "n" {
+  var   = var.x
+  local = local.arn
+  fn    = upper(var.x)
+  cond  = var.x ? "a" : "b"
+}
+"#);
+    for p in ["var", "local", "fn", "cond"] {
+        assert_eq!(shape_at(&t, "r.n", p), &Shape::Opaque, "{p}");
+    }
+}
+
+#[test]
+fn if_directives_with_a_known_condition_are_evaluated() {
+    use crate::value::{Part, Shape};
+    let t = one(r#"
+variable "on" {
+  default = true
+}
+variable "x" {}
+resource "aws_s3_bucket" "b" {}
+resource "r" "n" {
+  chosen   = "a-%{if var.on}yes%{else}no%{endif}"
+  other    = "a-%{if !var.on}yes%{else}no%{endif}"
+  no_else  = "a-%{if false}yes%{endif}"
+  inner    = "%{if var.on}${aws_s3_bucket.b.arn}/*%{endif}"
+  unknown  = "%{if var.x}*%{endif}"
+  stripped = "%{~if var.x~} * %{~endif~}"
+  trimmed  = "a  %{~if var.x}*%{endif~}  b"
+  trim_in  = "a ${~var.x~} b"
+  loop     = "%{for s in ["a"]}${s}%{endfor}"
+  heredoc  = <<EOT
+%{if var.on}{"A": 1}%{endif}
+EOT
+}
+"#);
+    assert_eq!(t.get("r.n", "chosen").as_str(), Some("a-yes"));
+    assert_eq!(t.get("r.n", "other").as_str(), Some("a-no"));
+    assert_eq!(t.get("r.n", "no_else").as_str(), Some("a-"));
+    let arn = Shape::Attribute {
+        owner: "aws_s3_bucket.b".into(),
+        name: "arn".into(),
+    };
+    assert_eq!(
+        shape_at(&t, "r.n", "inner"),
+        &Shape::Template(vec![Part::Hole(arn), Part::Lit("/*".into())])
+    );
+    // The reference inside the chosen branch is an edge, once.
+    let to_bucket = t
+        .edges_from("r.n")
+        .iter()
+        .filter(|e| e.to.0 == t.idx("aws_s3_bucket.b"))
+        .count();
+    assert_eq!(to_bucket, 1);
+    for p in ["unknown", "stripped", "loop"] {
+        assert!(shape_at(&t, "r.n", p).may_be("*"), "{p}");
+    }
+    assert_eq!(t.json("r.n", "heredoc"), serde_json::json!({"A": 1}));
+    // Strip markers trim the literal next to them.
+    let hole = || Part::Hole(Shape::Opaque);
+    assert_eq!(
+        shape_at(&t, "r.n", "trimmed"),
+        &Shape::Template(vec![Part::Lit("a".into()), hole(), Part::Lit("b".into())])
+    );
+    assert_eq!(
+        shape_at(&t, "r.n", "trim_in"),
+        &Shape::Template(vec![Part::Lit("a".into()), hole(), Part::Lit("b".into())])
+    );
+}
+
+#[test]
+fn heredocs_with_strip_markers_know_nothing_of_their_text() {
+    use crate::value::Shape;
+    let t = one(r#"
+variable "x" {}
+resource "r" "n" {
+  plain = <<EOT
+prefix-${var.x}
+EOT
+  stripped = <<EOT
+prefix %{~ if var.x ~} * %{~ endif ~}
+EOT
+}
+"#);
+    assert!(!shape_at(&t, "r.n", "plain").may_be("*"));
+    assert_eq!(shape_at(&t, "r.n", "stripped"), &Shape::Opaque);
+}

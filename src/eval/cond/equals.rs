@@ -4,7 +4,6 @@ use serde::Deserialize;
 
 use super::{CompileCx, Condition, PathField};
 use crate::eval::outcome::{Quantifier, describe, value_test};
-use crate::eval::shape::template_shape;
 use crate::eval::{Ctx, Outcome, Subject};
 use crate::value::{Seg, Spanned, Val};
 
@@ -53,11 +52,10 @@ pub(super) fn value_eq(v: &Spanned, expected: &serde_json::Value) -> Option<bool
         // An unknown string can still be proved different: `"${aws_s3_bucket.b.arn}/*"` is never
         // `"*"`, because its literal parts are not in it.
         (Val::Unknown(u), J::String(e)) => {
-            if template_shape(&u.expr).is_some_and(|re| !re.is_match(e)) {
-                false
-            } else {
+            if u.shape().may_be(e) {
                 return None;
             }
+            false
         }
         (Val::Unknown(_), _) => return None,
         (_, J::Bool(b)) => v.as_bool() == Some(*b),
@@ -67,4 +65,71 @@ pub(super) fn value_eq(v: &Spanned, expected: &serde_json::Value) -> Option<bool
         (Val::Null, J::Null) => true,
         _ => v.to_json() == *expected,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::probe::{cloudformation, shape, terraform};
+    use super::value_eq;
+    use crate::value::Spanned;
+
+    /// `Some(false)` when the value is proved not to be `s`, `None` when it may be.
+    fn eq(v: &Spanned, s: &str) -> Option<bool> {
+        value_eq(v, &serde_json::Value::String(s.into()))
+    }
+
+    #[test]
+    fn template_shapes_prove_inequality_only_when_sound() {
+        let tf = terraform;
+        assert_eq!(
+            eq(&tf(r#""${aws_s3_bucket.data.arn}/*""#), "*"),
+            Some(false)
+        );
+        assert_eq!(
+            eq(&tf(r#""${aws_s3_bucket.data.arn}/*""#), "arn:aws:s3:::b/*"),
+            None
+        );
+        assert_eq!(eq(&tf("aws_ecr_repository.api.arn"), "*"), Some(false));
+        // `${aws_dynamodb_table.jobs.arn}` alone in heredoc JSON is the reference itself.
+        let heredoc = tf("<<EOF\n{\"R\": \"${aws_dynamodb_table.jobs.arn}\"}\nEOF");
+        let r = heredoc.get("R").expect("R");
+        assert_eq!(eq(r, "*"), Some(false));
+        // An interpolation alone could be anything.
+        assert_eq!(eq(&tf(r#""${var.resource}""#), "*"), None);
+        assert_eq!(eq(&tf(r#""${var.prefix}*""#), "*"), None);
+        // Escaped interpolation is literal text.
+        assert_eq!(eq(&tf(r#""$${aws:username}-${var.x}""#), "*"), Some(false));
+        // Variables and plain references say nothing.
+        for e in ["var.bucket_arn", "aws_s3_bucket.data.bucket", "local.arn"] {
+            let v = tf(e);
+            assert!(shape(&v).glob().is_none() && !shape(&v).is_arn(), "{e}");
+            assert_eq!(eq(&v, "*"), None, "{e}");
+        }
+        let cfn = cloudformation;
+        assert_eq!(eq(&cfn("!GetAtt LogsKey.Arn"), "*"), Some(false));
+        assert_eq!(
+            eq(&cfn(r#"{ "Fn::GetAtt": [ "JobsTable", "Arn" ] }"#), "*"),
+            Some(false)
+        );
+        assert_eq!(
+            eq(&cfn(r#"{ "Fn::GetAtt": [ "Topic", "TopicArn" ] }"#), "*"),
+            Some(false)
+        );
+        assert_eq!(
+            eq(&cfn(r#"{ "Fn::GetAtt": [ "Api", "Name" ] }"#), "*"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_template_directive_with_an_unknown_condition_may_be_anything() {
+        let v = terraform(r#""%{if var.x}*%{endif}${var.resource}""#);
+        assert_eq!(eq(&v, "*"), None);
+        // Literal text outside the directive still counts.
+        let v = terraform(r#""arn:aws:s3:::b/%{if var.x}*%{endif}""#);
+        assert_eq!(eq(&v, "*"), Some(false));
+        assert_eq!(eq(&v, "arn:aws:s3:::b/*"), None);
+        let v = terraform("<<EOT\n%{if var.x}*%{endif}\nEOT");
+        assert_eq!(eq(&v, "*\n"), None);
+    }
 }

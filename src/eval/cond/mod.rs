@@ -26,6 +26,8 @@ mod matches;
 mod not;
 mod one_of;
 mod policy_allows;
+#[cfg(test)]
+mod probe;
 mod referrers;
 mod some;
 
